@@ -1,0 +1,52 @@
+"""Log in, log out, change one's password."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from competition.auth.forms import LoginForm, PasswordForm
+from competition.services import accounts
+from competition.views import safe_next
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+log = logging.getLogger("competition.auth")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.username.data, form.password.data,
+                                     address=request.remote_addr or "")
+        if user is None:
+            flash(_("Wrong username or password."), "error")
+            return render_template("auth/login.html", form=form), 401
+        login_user(user)
+        return redirect(safe_next(request.args.get("next"), url_for("core.index")))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("core.index"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        problem = accounts.change_password(current_user, form.current.data, form.new.data)
+        if problem:
+            form.new.errors.append(problem.render(_))
+        else:
+            login_user(current_user)  # the version changed: keep this session, end all others
+            flash(_("Your password was changed."), "success")
+            return redirect(url_for("core.index"))
+    return render_template("auth/password.html", form=form)

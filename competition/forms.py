@@ -1,0 +1,55 @@
+"""Form pieces shared by every blueprint."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from flask_babel import lazy_gettext as _l
+from wtforms import StringField
+from wtforms.validators import DataRequired, Length, Regexp, ValidationError
+
+CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+def clean_text(value):
+    """Strip, fold full-width letters/digits (NFKC) and collapse inner white space."""
+    if not isinstance(value, str):
+        return value
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", value)).strip()
+
+
+def clean_code(value):
+    value = clean_text(value)
+    return value.upper() if isinstance(value, str) else value
+
+
+def code_field(label, max_length: int = 20) -> StringField:
+    return StringField(
+        label,
+        filters=[clean_code],
+        validators=[
+            DataRequired(),
+            Length(max=max_length),
+            Regexp(CODE_PATTERN, message=_l("Use letters, digits, '-', '_' or '.' only.")),
+        ],
+    )
+
+
+def name_field(label, required: bool = True, max_length: int = 100) -> StringField:
+    validators = [Length(max=max_length)]
+    if required:
+        validators.insert(0, DataRequired())
+    return StringField(label, filters=[clean_text], validators=validators)
+
+
+class Unique:
+    """Validator: ``exists(value)`` must be false (the database constraint stays the last word)."""
+
+    def __init__(self, exists, message):
+        self.exists = exists
+        self.message = message
+
+    def __call__(self, form, field):
+        if field.data and self.exists(field.data):
+            raise ValidationError(self.message)

@@ -1,0 +1,130 @@
+"""Event, Delegation and Trade: what a competition is made of."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from competition.extensions import db
+from competition.models.base import MARK, enum_column, utcnow
+
+if TYPE_CHECKING:
+    from competition.models.awards import AwardRule
+    from competition.models.marking import Criterion
+    from competition.models.people import JudgeAssignment
+
+
+class EntryType(enum.StrEnum):
+    INDIVIDUAL = "individual"
+    PAIR = "pair"
+    TEAM = "team"
+
+
+class TradeStatus(enum.StrEnum):
+    """A trade's scoring state: set up, open for scoring, signed off (marks locked)."""
+
+    SETUP = "setup"
+    OPEN = "open"
+    SIGNED_OFF = "signed_off"
+
+
+class Event(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    name_zh: Mapped[str] = mapped_column(sa.String(200))
+    name_en: Mapped[str] = mapped_column(sa.String(200), default="")
+    organizer_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    venue: Mapped[str] = mapped_column(sa.String(200), default="")
+    start_date: Mapped[date | None]
+    end_date: Mapped[date | None]
+    scaling: Mapped[str] = mapped_column(sa.String(20), default="raw")
+    medal_order: Mapped[str] = mapped_column(sa.String(10), default="gold")
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    delegations: Mapped[list[Delegation]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="Delegation.code"
+    )
+    trades: Mapped[list[Trade]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="Trade.code"
+    )
+    award_rules: Mapped[list[AwardRule]] = relationship(
+        back_populates="event", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        sa.CheckConstraint("end_date IS NULL OR start_date IS NULL OR end_date >= start_date",
+                           name="dates_in_order"),
+    )
+
+    def name(self, locale: str) -> str:
+        return self.name_en if locale == "en" and self.name_en else self.name_zh
+
+
+class Delegation(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(sa.String(20))
+    name_zh: Mapped[str] = mapped_column(sa.String(100))
+    name_en: Mapped[str] = mapped_column(sa.String(100), default="")
+
+    event: Mapped[Event] = relationship(back_populates="delegations")
+
+    __table_args__ = (
+        sa.UniqueConstraint("event_id", "code"),
+        sa.UniqueConstraint("event_id", "name_zh"),
+    )
+
+    def name(self, locale: str) -> str:
+        return self.name_en if locale == "en" and self.name_en else self.name_zh
+
+
+class Trade(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(sa.String(20))
+    name_zh: Mapped[str] = mapped_column(sa.String(100))
+    name_en: Mapped[str] = mapped_column(sa.String(100), default="")
+    category: Mapped[str] = mapped_column(sa.String(50), default="")
+    entry_type: Mapped[EntryType] = mapped_column(enum_column(EntryType), default=EntryType.INDIVIDUAL)
+    team_size: Mapped[int] = mapped_column(default=1)
+    is_demonstration: Mapped[bool] = mapped_column(default=False)
+    quota_per_delegation: Mapped[int | None]
+    status: Mapped[TradeStatus] = mapped_column(enum_column(TradeStatus), default=TradeStatus.SETUP)
+    uses_anonymous_codes: Mapped[bool] = mapped_column(default=False)
+    judgement_threshold: Mapped[Decimal] = mapped_column(MARK, default=Decimal(1))
+    tie_breaks: Mapped[list] = mapped_column(sa.JSON, default=list)
+    scaling: Mapped[str | None] = mapped_column(sa.String(20))
+
+    event: Mapped[Event] = relationship(back_populates="trades")
+    criteria: Mapped[list[Criterion]] = relationship(
+        back_populates="trade", cascade="all, delete-orphan", order_by="Criterion.position"
+    )
+    assignments: Mapped[list[JudgeAssignment]] = relationship(
+        back_populates="trade", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        sa.UniqueConstraint("event_id", "code"),
+        sa.UniqueConstraint("event_id", "name_zh"),
+        sa.CheckConstraint("team_size >= 1 AND team_size <= 20", name="team_size_range"),
+        sa.CheckConstraint(
+            "(entry_type = 'individual' AND team_size = 1)"
+            " OR (entry_type = 'pair' AND team_size = 2)"
+            " OR (entry_type = 'team' AND team_size >= 2)",
+            name="team_size_matches_entry_type",
+        ),
+        sa.CheckConstraint("quota_per_delegation IS NULL OR quota_per_delegation >= 1",
+                           name="quota_positive"),
+    )
+
+    def name(self, locale: str) -> str:
+        return self.name_en if locale == "en" and self.name_en else self.name_zh
+
+    @property
+    def max_total(self) -> Decimal:
+        return sum((a.max_mark for c in self.criteria for a in c.aspects), Decimal(0))

@@ -1,0 +1,78 @@
+"""Accounts and who judges what."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from competition.extensions import db
+from competition.models.base import enum_column, utcnow
+
+if TYPE_CHECKING:
+    from competition.models.event import Delegation, Event, Trade
+
+
+class Role(enum.StrEnum):
+    ADMINISTRATOR = "administrator"
+    ORGANIZER = "organizer"
+    CHIEF_JUDGE = "chief_judge"
+    JUDGE = "judge"
+    SUPERVISOR = "supervisor"
+
+
+class User(UserMixin, db.Model):
+    """An account. Everyone but an administrator belongs to one event."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    password_hash: Mapped[str] = mapped_column(sa.String(256))
+    role: Mapped[Role] = mapped_column(enum_column(Role))
+    event_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("event.id", ondelete="CASCADE"), index=True
+    )
+    delegation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("delegation.id", ondelete="SET NULL"), index=True
+    )
+    is_enabled: Mapped[bool] = mapped_column(default=True)
+    session_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+    event: Mapped[Event | None] = relationship()
+    delegation: Mapped[Delegation | None] = relationship()
+    assignments: Mapped[list[JudgeAssignment]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        sa.CheckConstraint("role = 'administrator' OR event_id IS NOT NULL", name="event_scoped"),
+    )
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses disabled accounts
+        return self.is_enabled
+
+    def get_id(self) -> str:
+        # The session carries the version: changing a password or disabling an account
+        # bumps it, which ends every session opened before.
+        return f"{self.id}:{self.session_version}"
+
+
+class JudgeAssignment(db.Model):
+    """A judge on a trade's panel; the chief flag makes them the trade's chief judge."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    trade_id: Mapped[int] = mapped_column(sa.ForeignKey("trade.id", ondelete="CASCADE"), index=True)
+    is_chief: Mapped[bool] = mapped_column(default=False)
+
+    user: Mapped[User] = relationship(back_populates="assignments")
+    trade: Mapped[Trade] = relationship(back_populates="assignments")
+
+    __table_args__ = (sa.UniqueConstraint("user_id", "trade_id"),)

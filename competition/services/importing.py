@@ -1,0 +1,107 @@
+"""What every Excel import shares: reading the upload safely and reporting bad rows.
+
+An import is all-or-nothing: it reads and checks every row first, and writes only when no row
+has a problem. The report lists every problem with its row number and column, in the user's
+language when rendered.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from competition.domain.messages import N_, Problem
+from competition.spreadsheets.reader import Column, Table, read_table
+from competition.spreadsheets.safety import UploadRefused
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    row: int | None
+    column: str | None
+    problem: Problem
+
+
+@dataclass
+class ImportReport:
+    problems: list[RowProblem] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    header_row: int = 1
+    credentials: list[Any] = field(default_factory=list)
+    data: bytes = b""
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def add(self, row: int | None, problem: Problem, column: str | None = None) -> None:
+        self.problems.append(RowProblem(row, column or problem.column, problem))
+
+    def lines(self, translate: Callable[[str], str]) -> list[tuple[int | None, str, str]]:
+        """(row, column, reason) for every problem, sorted by row, translated."""
+        return [(p.row, p.column or "", p.problem.render(translate))
+                for p in sorted(self.problems, key=lambda p: (p.row or 0))]
+
+    def bad_rows(self) -> int:
+        return len({p.row for p in self.problems if p.row})
+
+    def summary(self, translate: Callable[..., str]) -> str:
+        if not self.ok:
+            return translate("Nothing was imported: %(n)s problems in %(rows)s rows.") % {
+                "n": len(self.problems), "rows": self.bad_rows()}
+        return translate("Imported: %(created)s new, %(updated)s updated, %(unchanged)s unchanged.") % {
+            "created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+
+    def annotated(self, translate: Callable[[str], str]) -> bytes:
+        """The uploaded workbook with each bad row's reasons in an extra column."""
+        from competition.spreadsheets.writer import annotate_errors
+        by_row: dict[int, list[str]] = defaultdict(list)
+        for row, column, text in self.lines(translate):
+            if row:
+                by_row[row].append(f"{column}: {text}" if column else text)
+        return annotate_errors(self.data, by_row, self.header_row)
+
+
+def read_upload(data: bytes, columns: Sequence[Column], report: ImportReport,
+                sheet: str | None = None) -> Table | None:
+    """Read a sheet of an upload; a refused file or a bad header goes into ``report``."""
+    report.data = data
+    try:
+        table = read_table(data, columns, sheet=sheet)
+    except UploadRefused as refusal:
+        report.add(None, refusal.problem)
+        return None
+    report.header_row = table.header_row or 1
+    for problem in table.problems:
+        report.add(problem.params.get("row"), problem)
+    return None if table.problems else table
+
+
+def text(value: object) -> str:
+    return "" if value is None else str(value).strip()
+
+
+YES = {"是", "y", "yes", "true", "1", "√", "✓", "x"}
+NO = {"否", "n", "no", "false", "0", ""}
+
+
+def parse_bool(value: object) -> bool | None:
+    lowered = text(value).lower()
+    if lowered in YES:
+        return True
+    if lowered in NO:
+        return False
+    return None
+
+
+def parse_choice(value: object, choices: dict[str, str]) -> str | None:
+    """A cell's value mapped through ``choices`` (keys lower-case, Chinese or English)."""
+    return choices.get(text(value).lower())
+
+
+NOT_A_CHOICE = N_("“%(value)s” is not one of: %(choices)s.")
+REQUIRED = N_("This cell must not be empty.")

@@ -1,0 +1,171 @@
+"""Judges: accounts for an event's judges, their trades, and bulk creation from Excel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import base64
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
+
+from competition.domain.messages import N_, Problem
+from competition.extensions import db
+from competition.models import Delegation, Event, JudgeAssignment, Role, Trade, User
+from competition.services import accounts
+from competition.services.errors import Invalid, NotAllowed, committing
+from competition.spreadsheets.writer import SheetSpec, write_workbook
+
+JUDGING_ROLES = (Role.JUDGE, Role.CHIEF_JUDGE, Role.SUPERVISOR)
+
+
+@dataclass(frozen=True)
+class Credential:
+    """An initial password, shown once and handed out on paper."""
+
+    name: str
+    username: str
+    password: str
+    delegation: str
+    trades: str
+
+
+def _check_user(event: Event, data: dict, user: User | None) -> None:
+    problems: dict[str | None, Problem] = {}
+    if accounts.username_taken(data["username"], user.id if user else None):
+        problems["username"] = Problem(N_("This username is taken."))
+    if data.get("delegation_id") and db.session.get(Delegation, data["delegation_id"]) is None:
+        problems["delegation_id"] = Problem(N_("Choose a delegation of this event."))
+    trades = _event_trades(event, data.get("trade_ids", ()))
+    if len(trades) != len(set(data.get("trade_ids", ()))):
+        problems["trade_ids"] = Problem(N_("Choose trades of this event."))
+    if problems:
+        raise Invalid(problems)
+
+
+def _event_trades(event: Event, trade_ids) -> list[Trade]:
+    if not trade_ids:
+        return []
+    return list(db.session.scalars(sa.select(Trade).where(Trade.event_id == event.id,
+                                                          Trade.id.in_(trade_ids))))
+
+
+def _set_trades(user: User, trades: list[Trade]) -> None:
+    wanted = {t.id for t in trades}
+    for assignment in list(user.assignments):
+        if assignment.trade_id not in wanted:
+            user.assignments.remove(assignment)
+    have = {a.trade_id for a in user.assignments}
+    for trade in trades:
+        if trade.id not in have:
+            user.assignments.append(JudgeAssignment(trade=trade))
+    if user.role != Role.CHIEF_JUDGE:
+        for assignment in user.assignments:
+            assignment.is_chief = False
+
+
+def create_judge(event: Event, data: dict) -> Credential:
+    """Add a judge, chief judge or supervisor with a generated password (returned once)."""
+    _check_user(event, data, None)
+    with committing(Problem(N_("This username is taken.")), "username"):
+        account = accounts.create_user(data["username"], data["name"], Role(data["role"]), event,
+                                       delegation_id=data.get("delegation_id") or None)
+        _set_trades(account.user, _event_trades(event, data.get("trade_ids", ())))
+    return credential(account.user, account.password)
+
+
+def update_judge(event: Event, user: User, data: dict) -> User:
+    if user.role not in JUDGING_ROLES or user.event_id != event.id:
+        raise NotAllowed(Problem(N_("This account is not one of this event's judges.")))
+    _check_user(event, data, user)
+    with committing(Problem(N_("This username is taken.")), "username"):
+        user.name = data["name"]
+        user.username = data["username"]
+        user.role = Role(data["role"])
+        user.delegation_id = data.get("delegation_id") or None
+        _set_trades(user, _event_trades(event, data.get("trade_ids", ())))
+    return user
+
+
+def credential(user: User, password: str) -> Credential:
+    return Credential(
+        name=user.name, username=user.username, password=password,
+        delegation=user.delegation.name_zh if user.delegation else "",
+        trades="、".join(a.trade.code for a in user.assignments),
+    )
+
+
+def set_chief(trade: Trade, user: User, is_chief: bool) -> None:
+    """Make a chief judge the chief of a trade's panel (or not)."""
+    assignment = db.session.scalar(sa.select(JudgeAssignment).where(
+        JudgeAssignment.trade_id == trade.id, JudgeAssignment.user_id == user.id))
+    if assignment is None:
+        raise NotAllowed(Problem(N_("This judge is not on the trade's panel.")))
+    if is_chief and user.role != Role.CHIEF_JUDGE:
+        raise NotAllowed(Problem(N_("Only an account with the chief judge role can lead a panel.")))
+    with committing():
+        assignment.is_chief = is_chief
+
+
+def assign(trade: Trade, user: User, is_chief: bool = False) -> None:
+    if user.event_id != trade.event_id or user.role not in JUDGING_ROLES:
+        raise NotAllowed(Problem(N_("This account is not one of this event's judges.")))
+    if is_chief and user.role != Role.CHIEF_JUDGE:
+        raise NotAllowed(Problem(N_("Only an account with the chief judge role can lead a panel.")))
+    existing = db.session.scalar(sa.select(JudgeAssignment).where(
+        JudgeAssignment.trade_id == trade.id, JudgeAssignment.user_id == user.id))
+    with committing(Problem(N_("This judge is already on the panel."))):
+        if existing is None:
+            db.session.add(JudgeAssignment(trade=trade, user=user, is_chief=is_chief))
+        else:
+            existing.is_chief = is_chief
+
+
+def unassign(trade: Trade, user: User) -> None:
+    with committing():
+        db.session.execute(sa.delete(JudgeAssignment).where(
+            JudgeAssignment.trade_id == trade.id, JudgeAssignment.user_id == user.id))
+
+
+def event_judges(event: Event) -> list[User]:
+    return list(db.session.scalars(sa.select(User).where(
+        User.event_id == event.id, User.role.in_(JUDGING_ROLES)).order_by(User.name)))
+
+
+def panel(trade: Trade) -> list[JudgeAssignment]:
+    """The trade's panel, chief judge first, with each judge's delegation loaded."""
+    return list(db.session.scalars(
+        sa.select(JudgeAssignment).join(User).where(JudgeAssignment.trade_id == trade.id)
+        .options(selectinload(JudgeAssignment.user).selectinload(User.delegation))
+        .order_by(JudgeAssignment.is_chief.desc(), User.name)))
+
+
+def judge_page(event: Event, filters: dict[str, str], page: int):
+    """One page of the event's judges, filtered by name/username, trade, delegation and role."""
+    query = (sa.select(User).where(User.event_id == event.id, User.role.in_(JUDGING_ROLES))
+             .options(selectinload(User.delegation),
+                      selectinload(User.assignments).selectinload(JudgeAssignment.trade)))
+    if q := filters.get("q"):
+        like = f"%{q}%"
+        query = query.where(sa.or_(User.name.ilike(like), User.username.ilike(like)))
+    if filters.get("trade"):
+        query = query.where(User.assignments.any(
+            JudgeAssignment.trade.has(Trade.code == filters["trade"])))
+    if filters.get("delegation"):
+        query = query.where(User.delegation.has(Delegation.code == filters["delegation"]))
+    if filters.get("role") in {r.value for r in JUDGING_ROLES}:
+        query = query.where(User.role == filters["role"])
+    return db.paginate(query.order_by(User.name, User.id), page=page, per_page=50, error_out=False)
+
+
+def credentials_sheet(credentials: list[Credential]) -> str:
+    """The initial passwords as an Excel sheet to print and hand out, base64-encoded so the
+    page can offer it for download without the server ever storing a password."""
+    data = write_workbook([SheetSpec(
+        title=_("Accounts"),
+        headers=[_("Name"), _("Username"), _("Initial password"), _("Delegation"), _("Trades")],
+        rows=[(c.name, c.username, c.password, c.delegation, c.trades) for c in credentials],
+        widths=[14, 18, 16, 14, 30],
+    )])
+    return base64.b64encode(data).decode("ascii")

@@ -1,0 +1,174 @@
+"""Organizer forms: each validates on the server; uniqueness is checked against the event."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (BooleanField, DateField, DecimalField, FieldList, FormField, IntegerField,
+                     SelectField, SelectMultipleField, StringField)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from competition.domain.aggregation import Aggregation, AspectKind
+from competition.forms import clean_text, code_field, name_field
+from competition.models import EntryType, Role
+
+ENTRY_TYPES = [(EntryType.INDIVIDUAL.value, _l("Individual")), (EntryType.PAIR.value, _l("Pair")),
+               (EntryType.TEAM.value, _l("Team"))]
+ASPECT_KINDS = [(AspectKind.MEASUREMENT.value, _l("Measurement")),
+                (AspectKind.JUDGEMENT.value, _l("Judgement (0-3)")),
+                (AspectKind.PANEL.value, _l("Panel mark"))]
+AGGREGATIONS = [(Aggregation.MEAN.value, _l("Mean")),
+                (Aggregation.TRIMMED_MEAN.value, _l("Trimmed mean")),
+                (Aggregation.MEDIAN.value, _l("Median"))]
+JUDGE_ROLES = [(Role.JUDGE.value, _l("Judge")), (Role.CHIEF_JUDGE.value, _l("Chief judge")),
+               (Role.SUPERVISOR.value, _l("Supervisor"))]
+
+
+class EventForm(FlaskForm):
+    code = code_field(_l("Code"))
+    name_zh = name_field(_l("Name (Chinese)"), max_length=200)
+    name_en = name_field(_l("Name (English)"), required=False, max_length=200)
+    organizer_name = name_field(_l("Organizer"), required=False, max_length=200)
+    venue = name_field(_l("Venue"), required=False, max_length=200)
+    start_date = DateField(_l("First day"), validators=[Optional()])
+    end_date = DateField(_l("Last day"), validators=[Optional()])
+    medal_order = SelectField(_l("Medal table order"), choices=[
+        ("gold", _l("Gold first")), ("total", _l("Total first")), ("points", _l("Points"))])
+    scaling = SelectField(_l("Scores"), choices=[("raw", _l("Raw marks")),
+                                                 ("worldskills", _l("WorldSkills scale (700)"))])
+
+    def validate_end_date(self, field):
+        if field.data and self.start_date.data and field.data < self.start_date.data:
+            raise ValidationError(_l("The last day cannot be before the first day."))
+
+
+class DelegationForm(FlaskForm):
+    code = code_field(_l("Code"))
+    name_zh = name_field(_l("Name (Chinese)"))
+    name_en = name_field(_l("Name (English)"), required=False)
+
+
+class TradeForm(FlaskForm):
+    code = code_field(_l("Code"))
+    name_zh = name_field(_l("Name (Chinese)"))
+    name_en = name_field(_l("Name (English)"), required=False)
+    category = name_field(_l("Category"), required=False, max_length=50)
+    entry_type = SelectField(_l("Entry type"), choices=ENTRY_TYPES)
+    team_size = IntegerField(_l("Team size"), default=1,
+                             validators=[InputRequired(), NumberRange(min=1, max=20)])
+    is_demonstration = BooleanField(_l("Demonstration trade (not in the medal table)"))
+    quota_per_delegation = IntegerField(_l("Entrants per delegation (blank: no limit)"),
+                                        validators=[Optional(), NumberRange(min=1, max=100)])
+    uses_anonymous_codes = BooleanField(_l("Blind judging with anonymous codes"))
+    judgement_threshold = DecimalField(_l("Judgement discrepancy threshold"), default=Decimal(1),
+                                       validators=[InputRequired(), NumberRange(min=0, max=3)])
+
+    def validate_team_size(self, field):
+        kind = self.entry_type.data
+        if kind == EntryType.INDIVIDUAL and field.data != 1:
+            raise ValidationError(_l("An individual trade has a team size of 1."))
+        if kind == EntryType.PAIR and field.data != 2:
+            raise ValidationError(_l("A pair trade has a team size of 2."))
+        if kind == EntryType.TEAM and (field.data or 0) < 2:
+            raise ValidationError(_l("A team has at least 2 members."))
+
+
+class CriterionForm(FlaskForm):
+    code = code_field(_l("Code"), max_length=10)
+    name_zh = name_field(_l("Name (Chinese)"))
+    name_en = name_field(_l("Name (English)"), required=False)
+    weight = DecimalField(_l("Weight in % (blank: plain sum)"), places=None,
+                          validators=[Optional(), NumberRange(min=Decimal("0.01"), max=100)])
+
+
+class AspectForm(FlaskForm):
+    criterion_id = SelectField(_l("Criterion"), coerce=int)
+    code = code_field(_l("Code"))
+    description_zh = name_field(_l("Description (Chinese)"), max_length=300)
+    description_en = name_field(_l("Description (English)"), required=False, max_length=300)
+    kind = SelectField(_l("Kind"), choices=ASPECT_KINDS)
+    max_mark = DecimalField(_l("Maximum mark"), places=None,
+                            validators=[InputRequired(), NumberRange(min=Decimal("0.01"), max=1000)])
+    aggregation = SelectField(_l("Panel aggregation"), choices=AGGREGATIONS)
+    trimmed_count = IntegerField(_l("Dropped highest/lowest marks"), default=1,
+                                 validators=[InputRequired(), NumberRange(min=0, max=5)])
+    decimals = IntegerField(_l("Decimals allowed"), default=2,
+                            validators=[InputRequired(), NumberRange(min=0, max=3)])
+
+
+class TitleForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    name_zh = StringField(_l("Title (Chinese)"), filters=[clean_text], validators=[Length(max=50)])
+    name_en = StringField(_l("Title (English)"), filters=[clean_text], validators=[Length(max=50)])
+    up_to_place = IntegerField(_l("Up to place"), validators=[Optional(), NumberRange(min=1, max=100)])
+
+
+class AwardRuleForm(FlaskForm):
+    method = SelectField(_l("Method"), choices=[
+        ("places", _l("Places: 1st, 2nd, 3rd")), ("quotas", _l("Quotas: fixed numbers of prizes")),
+        ("ratios", _l("Ratios: shares of the field")),
+        ("tie_window", _l("WorldSkills tie window"))])
+    labels = SelectField(_l("Award names"), choices=[
+        ("medals", _l("Gold / silver / bronze")), ("prizes", _l("1st / 2nd / 3rd prize"))])
+    quota_first = IntegerField(_l("First"), default=1, validators=[InputRequired(), NumberRange(0, 500)])
+    quota_second = IntegerField(_l("Second"), default=1, validators=[InputRequired(), NumberRange(0, 500)])
+    quota_third = IntegerField(_l("Third"), default=1, validators=[InputRequired(), NumberRange(0, 500)])
+    ratio_first = DecimalField(_l("First (%)"), default=Decimal(10), places=None,
+                               validators=[InputRequired(), NumberRange(0, 100)])
+    ratio_second = DecimalField(_l("Second (%)"), default=Decimal(20), places=None,
+                                validators=[InputRequired(), NumberRange(0, 100)])
+    ratio_third = DecimalField(_l("Third (%)"), default=Decimal(30), places=None,
+                               validators=[InputRequired(), NumberRange(0, 100)])
+    ratio_rounding = SelectField(_l("Rounding of counts"), choices=[
+        ("half_up", _l("Round half up")), ("floor", _l("Round down")), ("ceil", _l("Round up"))])
+    tie_window = DecimalField(_l("Tie window (points)"), default=Decimal(2), places=None,
+                              validators=[InputRequired(), NumberRange(0, 100)])
+    excellence = SelectField(_l("Excellence award"), choices=[
+        ("none", _l("None")), ("top_half", _l("Top half of the field without a medal")),
+        ("threshold", _l("Score at or above a threshold"))])
+    excellence_threshold = DecimalField(_l("Excellence threshold"), places=None,
+                                        validators=[Optional(), NumberRange(0, 10000)])
+    minimum_score = DecimalField(_l("Minimum score for any award"), places=None,
+                                 validators=[Optional(), NumberRange(0, 10000)])
+    small_field = BooleanField(_l("Fewer awards in small fields (6+: 3 tiers, 5: 2, 4: 1, 3 or fewer: none)"))
+    titles = FieldList(FormField(TitleForm), min_entries=2, max_entries=5)
+
+    def validate_ratio_third(self, field):
+        total = sum((f.data or 0) for f in (self.ratio_first, self.ratio_second, field))
+        if self.method.data == "ratios" and total > 100:
+            raise ValidationError(_l("The ratios add up to more than 100%."))
+
+    def validate_excellence_threshold(self, field):
+        if self.excellence.data == "threshold" and field.data is None:
+            raise ValidationError(_l("Give the threshold score."))
+
+    def validate_titles(self, field):
+        for entry in field.entries:
+            named = entry.form.name_zh.data or entry.form.name_en.data
+            if named and not entry.form.up_to_place.data:
+                raise ValidationError(_l("Give the last place that receives each title."))
+            if entry.form.up_to_place.data and not entry.form.name_zh.data:
+                raise ValidationError(_l("Give each title a Chinese name."))
+
+
+class JudgeForm(FlaskForm):
+    name = name_field(_l("Name"), max_length=100)
+    username = StringField(_l("Username"), filters=[clean_text],
+                           validators=[DataRequired(), Length(min=3, max=64)])
+    role = SelectField(_l("Role"), choices=JUDGE_ROLES)
+    delegation_id = SelectField(_l("Delegation (for recusal)"), coerce=int)
+    trade_ids = SelectMultipleField(_l("Trades"), coerce=int)
+
+
+class UploadForm(FlaskForm):
+    file = FileField(_l("Excel file (.xlsx)"), validators=[FileRequired()])
+
+
+class AssignmentForm(FlaskForm):
+    user_id = SelectField(_l("Judge"), coerce=int)
+    is_chief = BooleanField(_l("Chief judge of this trade"))
