@@ -96,6 +96,7 @@ class Trade(db.Model):
     quota_per_delegation: Mapped[int | None]
     status: Mapped[TradeStatus] = mapped_column(enum_column(TradeStatus), default=TradeStatus.SETUP)
     uses_anonymous_codes: Mapped[bool] = mapped_column(default=False)
+    codes_revealed: Mapped[bool] = mapped_column(default=False)
     judgement_threshold: Mapped[Decimal] = mapped_column(MARK, default=Decimal(1))
     tie_breaks: Mapped[list] = mapped_column(sa.JSON, default=list)
     scaling: Mapped[str | None] = mapped_column(sa.String(20))
