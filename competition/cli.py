@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 
@@ -18,6 +19,13 @@ from competition.services import accounts, demo
 def init_app(app: Flask) -> None:
     for command in (create_user, demo_command, status_command):
         app.cli.add_command(command)
+    for module in COMMAND_MODULES:
+        for command in importlib.import_module(module).COMMANDS:
+            app.cli.add_command(command)
+
+
+# Each task's own commands (import-contestants, import-scores, publish, export-results, ...).
+COMMAND_MODULES: tuple[str, ...] = ()
 
 
 def event_by_code(code: str) -> Event:

@@ -18,8 +18,8 @@ import sqlalchemy as sa
 from competition import create_app
 from competition.config import TestConfig
 from competition.extensions import db as _db
-from competition.models import (Aspect, Criterion, Delegation, EntryType, Event, JudgeAssignment,
-                                Role, Trade, User)
+from competition.models import (Aspect, Contestant, Criterion, Delegation, EntryType, Entrant,
+                                Event, JudgeAssignment, Role, Trade, User)
 from competition.services.accounts import hash_password
 
 PASSWORD = "correct horse battery"
@@ -169,3 +169,25 @@ def form_errors(response) -> list[str]:
     html = response.get_data(as_text=True)
     return [re.sub(r"<[^>]+>", "", m).strip()
             for m in re.findall(r'<p class="(?:error|flash flash-error)"[^>]*>(.*?)</p>', html, re.S)]
+
+
+@pytest.fixture
+def make_entrant():
+    """An entrant of ``trade`` for ``delegation`` with ``members`` contestants (default: the
+    trade's team size), each with a distinct made-up ID number."""
+    def make(trade: Trade, delegation: Delegation, members: int | None = None,
+             names: tuple[str, ...] = (), **fields) -> Entrant:
+        entrant = Entrant(trade=trade, delegation=delegation, **fields)
+        count = members or trade.team_size
+        if trade.team_size > 1 and "team_name" not in fields:
+            entrant.team_name = f"{delegation.name_zh}{next(_counter)}队"
+        for i in range(count):
+            n = next(_counter)
+            entrant.members.append(Contestant(
+                event_id=trade.event_id, trade=trade, delegation=delegation,
+                name=names[i] if i < len(names) else f"选手{n}", gender="M" if n % 2 else "F",
+                id_type="passport", id_number=f"P{n:08d}", competitor_number=f"C{n:05d}"))
+        _db.session.add(entrant)
+        _db.session.commit()
+        return entrant
+    return make
