@@ -47,11 +47,13 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
 
     from competition import access, cli, views  # noqa: F401  (registers loaders and handlers)
     from competition.auth.views import bp as auth_bp
+    from competition.registration.views import bp as registration_bp
     from competition.setup.views import bp as setup_bp
 
     app.register_blueprint(views.bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(setup_bp)
+    app.register_blueprint(registration_bp)
     cli.init_app(app)
     access.init_app(app)
     views.init_app(app)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, redirect, render_template, request, session, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 from flask_login import current_user
 
+from competition.domain.idcard import mask_id
+from competition.domain.people import mask_phone
 from competition.extensions import db
 from competition.models import Role
 
@@ -20,6 +22,9 @@ def safe_next(target: str | None, default: str) -> str:
         return default
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    # Browsers read "/\evil.com" and "/<tab>/evil.com" as "//evil.com": refuse both.
+    if "\\" in target or any(ch.isspace() or ord(ch) < 32 for ch in target):
         return default
     return target
 
@@ -41,9 +46,14 @@ def set_language():
 
 
 def init_app(app: Flask) -> None:
+    app.add_template_filter(mask_id, "mask_id")
+    app.add_template_filter(mask_phone, "mask_phone")
+
     @app.context_processor
     def locale() -> dict:
-        return {"locale": str(get_locale() or "zh")}
+        # Templates hand ``translate`` to Problem.render and ImportReport: Jinja's own ``_``
+        # needs the template context and fails when called from Python.
+        return {"locale": str(get_locale() or "zh"), "translate": gettext}
 
     def error_page(code: int):
         def handler(_error):

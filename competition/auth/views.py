@@ -46,7 +46,9 @@ def password():
         if problem:
             form.new.errors.append(problem.render(_))
         else:
-            login_user(current_user)  # the version changed: keep this session, end all others
+            # The version changed: keep this session, end all others. Pass the user itself, not
+            # the current_user proxy, which would then resolve to itself for the rest of the request.
+            login_user(current_user._get_current_object())
             flash(_("Your password was changed."), "success")
             return redirect(url_for("core.index"))
     return render_template("auth/password.html", form=form)

@@ -14,9 +14,10 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from competition.domain.aggregation import Aggregation, AspectKind
+from competition.domain.idcard import birth_date_and_gender, check_digit
 from competition.extensions import db
-from competition.models import (Aspect, AwardRule, Criterion, Delegation, EntryType, Event,
-                                JudgeAssignment, Role, Trade, User)
+from competition.models import (Aspect, AwardRule, Contestant, Criterion, Delegation, Entrant,
+                                EntryType, Event, JudgeAssignment, Role, Trade, User)
 from competition.services.accounts import hash_password
 
 # Henan's 17 prefecture-level cities, the Jiyuan demonstration zone and the Airport zone.
@@ -88,10 +89,18 @@ class Size:
     demonstration: int
     judges: int
     delegations: int
+    contestants: int
 
 
-SIZES = {"seed": Size(trades=60, pairs=6, demonstration=10, judges=1091, delegations=19),
-         "small": Size(trades=8, pairs=0, demonstration=1, judges=45, delegations=10)}
+SIZES = {"seed": Size(trades=60, pairs=6, demonstration=10, judges=1091, delegations=19,
+                      contestants=2221),
+         "small": Size(trades=8, pairs=0, demonstration=1, judges=45, delegations=10, contestants=69)}
+# Henan's area codes, in the order of DELEGATIONS (the two zones use Zhengzhou's and Jiyuan's).
+AREA_CODES = ["410102", "410202", "410302", "410402", "410502", "410602", "410702", "410802",
+              "410902", "411002", "411102", "411202", "411302", "411402", "411502", "411602",
+              "411702", "419001", "410184"]
+EMPLOYERS = ["{city}技师学院", "{city}职业技术学院", "{city}高级技工学校", "{city}工业学校",
+             "{city}交通运输集团有限公司", "{city}电力公司", "{city}建设集团有限公司"]
 
 
 def person_name(rng: random.Random) -> str:
@@ -121,6 +130,58 @@ def scheme(rng: random.Random, trade: Trade) -> None:
                 aggregation=Aggregation.TRIMMED_MEAN if kind == AspectKind.PANEL else Aggregation.MEAN,
                 trimmed_count=1, decimals=0 if kind == AspectKind.JUDGEMENT else 1))
         trade.criteria.append(criterion)
+
+
+def resident_id(rng: random.Random, area: str, gender: str) -> str:
+    """A valid-looking resident ID number (right check digit, gender digit and birth date)."""
+    born = date(rng.randint(1986, 2006), rng.randint(1, 12), rng.randint(1, 28))
+    sequence = rng.randint(0, 49) * 2 + (1 if gender == "M" else 0) + rng.randint(0, 4) * 100
+    first17 = f"{area}{born:%Y%m%d}{sequence:03d}"
+    return first17 + check_digit(first17)
+
+
+def field_sizes(size: Size, trades: list[Trade]) -> list[int]:
+    """How many contestants each trade gets so that the event has exactly ``size.contestants``."""
+    team_trades = [t for t in trades if t.team_size > 1]
+    per_team_trade = 32 if team_trades else 0
+    rest = size.contestants - per_team_trade * len(team_trades)
+    individual = [t for t in trades if t.team_size == 1]
+    base, extra = divmod(rest, len(individual))
+    sizes = iter([base + 1] * extra + [base] * (len(individual) - extra))
+    return [per_team_trade if t.team_size > 1 else next(sizes) for t in trades]
+
+
+def contestants(rng: random.Random, event: Event, trades: list[Trade],
+                delegations: list[Delegation], size: Size) -> None:
+    """Register ``size.contestants`` people: each trade's field spread over the delegations
+    within the quota, pairs as teams of one delegation."""
+    taken: set[str] = set()
+    for trade, count in zip(trades, field_sizes(size, trades)):
+        entrants_wanted = count // trade.team_size
+        quota = trade.quota_per_delegation or entrants_wanted
+        slots = [d for d in delegations for _ in range(quota)]
+        rng.shuffle(slots)
+        chosen = sorted(slots[:entrants_wanted], key=delegations.index)
+        number = 0
+        for team_no, delegation in enumerate(chosen, start=1):
+            entrant = Entrant(trade=trade, delegation=delegation,
+                              team_name=f"{delegation.name_zh}{team_no}队" if trade.team_size > 1 else None)
+            city = delegation.name_zh.removesuffix("市")
+            for _member in range(trade.team_size):
+                number += 1
+                gender = rng.choice("MMF")
+                id_number = resident_id(rng, AREA_CODES[delegations.index(delegation)], gender)
+                while id_number in taken:
+                    id_number = resident_id(rng, AREA_CODES[delegations.index(delegation)], gender)
+                taken.add(id_number)
+                born, _sex = birth_date_and_gender("resident", id_number)
+                entrant.members.append(Contestant(
+                    event_id=event.id, trade=trade, delegation=delegation, name=person_name(rng),
+                    gender=gender, id_type="resident", id_number=id_number, birth_date=born,
+                    employer=rng.choice(EMPLOYERS).format(city=city),
+                    phone=f"1{rng.choice('3589')}{rng.randint(0, 999999999):09d}",
+                    competitor_number=f"{trade.code}-{number:03d}"))
+            db.session.add(entrant)
 
 
 def build(size_name: str, code: str | None = None) -> dict[str, str]:
@@ -181,6 +242,7 @@ def build(size_name: str, code: str | None = None) -> dict[str, str]:
             delegation=rng.choice(delegations), password_hash=judge_hash,
             assignments=[JudgeAssignment(trade=trade, is_chief=chief)]))
     db.session.add_all(users)
+    contestants(rng, event, trades, delegations, size)
     db.session.commit()
     logins[f"{code.lower()}-j0001 … {code.lower()}-j{size.judges:04d}"] = judge_password
     return logins

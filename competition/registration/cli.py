@@ -1,0 +1,29 @@
+"""Registration commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from competition.cli import event_by_code
+from competition.services.contestant_import import import_contestants
+
+
+@click.command("import-contestants")
+@click.option("--event", "event_code", required=True, help="Event code.")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def import_contestants_command(event_code: str, file: Path) -> None:
+    """Import contestants from an Excel file: all rows or none, every bad row reported."""
+    event = event_by_code(event_code)
+    report = import_contestants(event, file.read_bytes())
+    for row, column, reason in report.lines(lambda s: s):
+        click.echo(f"row {row or '-'}\t{column}\t{reason}", err=True)
+    click.echo(report.summary(lambda s: s))
+    if not report.ok:
+        raise SystemExit(1)
+
+
+COMMANDS = [import_contestants_command]
