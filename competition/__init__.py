@@ -45,7 +45,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     login.login_message = _l("Please log in to see this page.")
     login.session_protection = "basic"
 
-    from competition import access, cli, views  # noqa: F401  (registers loaders and handlers)
+    from competition import access, cli, security, views  # noqa: F401  (registers loaders and handlers)
     from competition.auth.views import bp as auth_bp
     from competition.registration.views import bp as registration_bp
     from competition.setup.views import bp as setup_bp
@@ -54,6 +54,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     app.register_blueprint(auth_bp)
     app.register_blueprint(setup_bp)
     app.register_blueprint(registration_bp)
+    security.init_app(app)
     cli.init_app(app)
     access.init_app(app)
     views.init_app(app)

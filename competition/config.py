@@ -51,6 +51,15 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     PERMANENT_SESSION_LIFETIME = timedelta(hours=int(os.environ.get("SESSION_HOURS", "14")))
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
+    REDIS_URL = os.environ.get("REDIS_URL", "")
+    # Login limits must hold across gunicorn workers: Redis when configured, else this process.
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    RATELIMIT_STRATEGY = "moving-window"
+    RATELIMIT_SWALLOW_ERRORS = True  # Redis down: log it and let logins through, never 500
+    LOGIN_LIMIT_ACCOUNT = os.environ.get("LOGIN_LIMIT_ACCOUNT", "5 per 5 minutes")
+    LOGIN_LIMIT_ADDRESS = os.environ.get("LOGIN_LIMIT_ADDRESS", "30 per 5 minutes")
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+    TRUSTED_HOSTS = [h for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h] or None
     PAGE_SIZE = 50
 
 
@@ -62,4 +71,6 @@ class TestConfig(Config):
         database_url() if os.environ.get("DATABASE_URL") else "sqlite://"
     )
     SECRET_KEY = "test-secret-key"
+    RATELIMIT_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"
     PASSWORD_METHOD = "pbkdf2:sha256:1000"

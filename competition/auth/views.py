@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from competition.auth.forms import LoginForm, PasswordForm
+from competition.extensions import limiter
+from competition.security import failed_login, login_address, login_username
 from competition.services import accounts
 from competition.views import safe_next
 
@@ -17,6 +19,10 @@ log = logging.getLogger("competition.auth")
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_ACCOUNT"], key_func=login_username,
+               methods=["POST"], deduct_when=failed_login)
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_ADDRESS"], key_func=login_address,
+               methods=["POST"], deduct_when=failed_login)
 def login():
     form = LoginForm()
     if form.validate_on_submit():

@@ -1,0 +1,63 @@
+"""Security settings every response shares: headers, proxies, sessions and login rate limits."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, request, session
+from flask_limiter.util import get_remote_address
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from competition.extensions import limiter
+
+log = logging.getLogger("competition.security")
+
+# No inline script anywhere (every script is a file under static/js); inline style attributes
+# are allowed for bar widths computed by templates.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+       "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+       "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+
+
+def init_app(app: Flask) -> None:
+    if app.config.get("PROXY_COUNT"):
+        # Behind a reverse proxy: trust its X-Forwarded-For/-Proto so that rate limits see the
+        # real address and HTTPS is recognised (HSTS, secure cookies).
+        count = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+    limiter.init_app(app)
+
+    @app.before_request
+    def keep_session_alive() -> None:
+        # A permanent session is renewed on every request, so PERMANENT_SESSION_LIFETIME is an
+        # idle timeout: a judge active all day stays logged in, a forgotten tablet does not.
+        session.permanent = True
+
+    @app.after_request
+    def security_headers(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CSP)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if request.is_secure:
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        return response
+
+
+def login_username() -> str:
+    """Rate-limit key for the account being tried (case-insensitive)."""
+    return "account:" + (request.form.get("username") or "").strip().lower()
+
+
+def login_address() -> str:
+    return "address:" + (get_remote_address() or "")
+
+
+def failed_login(response) -> bool:
+    """Only failed attempts count towards the limits: a venue's judges share one address."""
+    failed = response.status_code == 401
+    if failed:
+        log.info("failed login counted for %s", request.remote_addr)
+    return failed
