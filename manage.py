@@ -3,6 +3,7 @@
 
     python3 manage.py run     # virtualenv, requirements, database, demo data, http://127.0.0.1:5000
     python3 manage.py test    # virtualenv, requirements, the whole test suite (pytest arguments pass through)
+    python3 manage.py translations   # extract messages, update the zh catalogue, compile it
 
 Only the standard library is used here, so this works on a fresh machine.
 """
@@ -64,6 +65,26 @@ def test(args: list[str]) -> int:
     return subprocess.run([PYTHON, "-m", "pytest", *args], cwd=ROOT).returncode
 
 
+def translations(args: list[str]) -> int:
+    """Extract every message, merge it into the zh catalogue and compile it."""
+    ensure_venv("requirements-dev.txt")
+    pybabel = [PYTHON, "-m", "babel.messages.frontend"]
+    pot = ROOT / "competition" / "translations" / "messages.pot"
+    pot.parent.mkdir(parents=True, exist_ok=True)
+    catalogue = ROOT / "competition" / "translations" / "zh" / "LC_MESSAGES" / "messages.po"
+    subprocess.run([*pybabel, "extract", "-F", "babel.cfg", "-k", "_l", "-k", "N_",
+                    "--no-location", "--sort-output", "-o", pot, "."],
+                   cwd=ROOT, check=True)
+    step = "update" if catalogue.exists() else "init"
+    subprocess.run([*pybabel, step, "-i", pot, "-d", ROOT / "competition" / "translations",
+                    "-l", "zh", *(["--no-fuzzy-matching"] if step == "update" else [])],
+                   cwd=ROOT, check=True)
+    if "--no-compile" not in args:
+        subprocess.run([*pybabel, "compile", "-d", ROOT / "competition" / "translations"],
+                       cwd=ROOT, check=True)
+    return 0
+
+
 def main() -> int:
     command, args = (sys.argv[1], sys.argv[2:]) if len(sys.argv) > 1 else ("help", [])
     if command == "run":
@@ -74,6 +95,8 @@ def main() -> int:
         return 0
     if command == "test":
         return test(args)
+    if command == "translations":
+        return translations(args)
     print(__doc__)
     return 0 if command == "help" else 2
 
