@@ -13,11 +13,11 @@ from flask.cli import with_appcontext
 
 from competition.extensions import db
 from competition.models import Event, Role, User
-from competition.services import accounts, demo
+from competition.services import accounts, backup, demo
 
 
 def init_app(app: Flask) -> None:
-    for command in (create_user, demo_command, status_command):
+    for command in (create_user, demo_command, status_command, backup_command, restore_command):
         app.cli.add_command(command)
     for module in COMMAND_MODULES:
         for command in importlib.import_module(module).COMMANDS:
@@ -25,7 +25,7 @@ def init_app(app: Flask) -> None:
 
 
 # Each task's own commands (import-contestants, import-scores, publish, export-results, ...).
-COMMAND_MODULES: tuple[str, ...] = ("competition.registration.cli",)
+COMMAND_MODULES: tuple[str, ...] = ("competition.registration.cli", "competition.judging.cli")
 
 
 def event_by_code(code: str) -> Event:
@@ -99,3 +99,29 @@ def status_command() -> None:
     for code, name, users in rows:
         click.echo(f"{code}\t{name}\t{users} accounts")
     sys.stdout.flush()
+
+
+@click.command("backup")
+@click.option("--event", "event_code", required=True, help="Event code.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="File to write (gzip-compressed JSON lines), e.g. HN2026.backup.gz")
+@with_appcontext
+def backup_command(event_code: str, output: Path) -> None:
+    """Dump one event with everything that belongs to it to a file."""
+    event = event_by_code(event_code)
+    with output.open("wb") as out:
+        counts = backup.dump(event, out)
+    click.echo(f"Wrote {sum(counts.values())} rows of {len(counts)} tables to {output}.")
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def restore_command(file: Path) -> None:
+    """Restore an event from a backup file into this database (all or nothing)."""
+    try:
+        with file.open("rb") as source:
+            counts = backup.restore(source)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Restored {sum(counts.values())} rows of {len(counts)} tables.")

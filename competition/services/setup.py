@@ -17,8 +17,8 @@ from competition.domain.aggregation import AspectKind, validate_scheme
 from competition.domain.messages import N_, Problem
 from competition.domain.readiness import EventFacts, TradeFacts, readiness
 from competition.extensions import db
-from competition.models import (Aspect, AwardRule, Criterion, Delegation, EntryType, Event, Trade,
-                                TradeStatus, User)
+from competition.models import (Aspect, AwardRule, Contestant, Criterion, Delegation, EntryType,
+                                Event, Trade, TradeStatus, User)
 from competition.services.errors import Invalid, NotAllowed, committing
 
 TAKEN_CODE = Problem(N_("This code is already used in this event."))
@@ -94,14 +94,10 @@ def delete_delegation(delegation: Delegation) -> None:
 
 
 def _has_contestants(**where: int) -> bool:
-    """Whether contestants reference a delegation or trade (registration adds the table)."""
-    from competition import models
-    contestant = getattr(models, "Contestant", None)
-    if contestant is None:
-        return False
+    """Whether any contestant is registered for this delegation or trade."""
     column, value = next(iter(where.items()))
-    return db.session.scalar(sa.select(sa.func.count(contestant.id))
-                             .where(getattr(contestant, column) == value)) > 0
+    return db.session.scalar(sa.select(Contestant.id).where(getattr(Contestant, column) == value)
+                             .limit(1)) is not None
 
 
 # --- trades ------------------------------------------------------------------------------------
@@ -349,5 +345,7 @@ def overview(event: Event) -> dict:
         "demonstration": sum(t.is_demonstration for t in trades),
         "by_entry_type": {kind.value: sum(t.entry_type == kind for t in trades) for kind in EntryType},
         "judges": judge_count,
+        "contestants": db.session.scalar(sa.select(sa.func.count(Contestant.id))
+                                         .where(Contestant.event_id == event.id)),
         "missing": readiness(facts),
     }
