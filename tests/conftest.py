@@ -7,6 +7,7 @@ the schema is made once per session and every table is emptied after each test.
 from __future__ import annotations
 
 import itertools
+from io import BytesIO
 import os
 import re
 from decimal import Decimal
@@ -191,3 +192,15 @@ def make_entrant():
         _db.session.commit()
         return entrant
     return make
+
+
+@pytest.fixture
+def upload(client):
+    """POST a file as a form upload; closes the test client's spooled request body, which
+    Werkzeug's test client leaves open for bodies over 500 kB (a ResourceWarning otherwise)."""
+    def post(url: str, data: bytes, filename: str = "upload.xlsx", field: str = "file", **form):
+        response = client.post(url, data={field: (BytesIO(data), filename), **form},
+                               content_type="multipart/form-data")
+        response.request.environ["wsgi.input"].close()
+        return response
+    return post

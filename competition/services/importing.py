@@ -78,7 +78,9 @@ def read_upload(data: bytes, columns: Sequence[Column], report: ImportReport,
     report.header_row = table.header_row or 1
     for problem in table.problems:
         report.add(problem.params.get("row"), problem)
-    return None if table.problems else table
+    if not table.problems and not table.rows:
+        report.add(None, Problem(N_("The sheet has no rows below its header: nothing to import.")))
+    return None if report.problems else table
 
 
 def text(value: object) -> str:

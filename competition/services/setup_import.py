@@ -83,7 +83,7 @@ def _form_problems(form_class, values: dict, report: ImportReport, row: int,
     form = form_class(formdata=MultiDict({k: "" if v is None else str(v) for k, v in values.items()}),
                       meta={"csrf": False})
     for name, options in choices.items():
-        getattr(form, name).choices = options
+        getattr(form, name).choices = forms.options(options)
     if form.validate():
         return form
     for name, errors in form.errors.items():
@@ -124,11 +124,14 @@ def import_trades(event: Event, data: bytes) -> ImportReport:
     except Exception:
         report.add(None, Problem(N_("The file could not be read as an Excel workbook.")))
         return report
+    if not names:
+        report.add(None, Problem(N_("The workbook has no sheet.")))
+        return report
     table = read_upload(data, TRADE_COLUMNS, report, sheet=names[0])
     scheme = read_upload(data, SCHEME_COLUMNS, report, sheet=names[1]) if len(names) > 1 else None
     if table is None:
         return report
-    labels = {c.key: c.headers[0] for c in TRADE_COLUMNS}
+    labels = _labels(TRADE_COLUMNS, names[0])
     existing = {code.upper() for code in db.session.scalars(
         sa.select(Trade.code).where(Trade.event_id == event.id))}
     existing_names = set(db.session.scalars(sa.select(Trade.name_zh).where(Trade.event_id == event.id)))
@@ -165,7 +168,7 @@ def import_trades(event: Event, data: bytes) -> ImportReport:
         seen_names[form.name_zh.data] = row.number
         trades[code] = {**{k: v for k, v in form.data.items() if k != "csrf_token"}, "criteria": {}}
     if scheme is not None:
-        _read_scheme(event, scheme, trades, report)
+        _read_scheme(scheme, names[1], trades, report)
     if not report.ok:
         return report
     for values in trades.values():
@@ -181,8 +184,14 @@ def import_trades(event: Event, data: bytes) -> ImportReport:
     return report
 
 
-def _read_scheme(event: Event, scheme, trades: dict[str, dict], report: ImportReport) -> None:
-    labels = {c.key: c.headers[0] for c in SCHEME_COLUMNS}
+def _labels(columns: tuple[Column, ...], sheet: str) -> dict[str, str]:
+    """Column names for the report, with the sheet: both sheets have rows 2, 3, … and a
+    赛项编号 column, so a row number alone does not say where to look."""
+    return {c.key: f"{sheet} · {c.headers[0]}" for c in columns}
+
+
+def _read_scheme(scheme, sheet: str, trades: dict[str, dict], report: ImportReport) -> None:
+    labels = _labels(SCHEME_COLUMNS, sheet)
     aspect_codes: dict[str, set[str]] = {}
     for row in scheme.rows:
         values = dict(row.values)

@@ -86,6 +86,13 @@ MSG_XML_DECLARATION = N_(
 )
 
 
+MSG_TOO_MANY_ROWS = N_(
+    "The sheet has more than %(limit)s rows. Split it into several files."
+)
+# Rows above the data that a sheet may have: title lines and the header.
+_HEADER_ROOM = 10
+
+
 class UploadRefused(Exception):
     """An uploaded file that will not be opened, with the reason as a :class:`Problem`."""
 
@@ -220,6 +227,11 @@ def _check_contents(
     expanded = 0
     for member in members:
         tail = b""
+        # Rows are counted while streaming, so that a sheet far over the limit is refused here,
+        # before openpyxl spends seconds reading it. "<row " and "<row>" are 5 bytes long: the
+        # last 4 bytes of the previous chunk are enough to find one split between two chunks.
+        is_sheet = member.filename.startswith("xl/worksheets/")
+        rows = 0
         try:
             with archive.open(member) as stream:
                 while chunk := stream.read(_CHUNK):
@@ -231,6 +243,11 @@ def _check_contents(
                     window = tail + chunk
                     if _DECLARATION_RE.search(window):
                         raise _refuse(MSG_XML_DECLARATION)
+                    if is_sheet:
+                        joined = tail[-4:] + chunk
+                        rows += joined.count(b"<row ") + joined.count(b"<row>")
+                        if rows > limits.max_rows + _HEADER_ROOM:
+                            raise _refuse(MSG_TOO_MANY_ROWS, limit=limits.max_rows)
                     tail = window[-_LONGEST_DECLARATION:]
         except UploadRefused:
             raise
