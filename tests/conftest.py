@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask import current_app, g, has_app_context
+from flask.testing import FlaskClient
 
 from competition import create_app
 from competition.config import TestConfig
@@ -40,10 +42,26 @@ def database_url(tmp_path_factory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
 
 
+class CleanClient(FlaskClient):
+    """A test client whose every request starts with an empty ``g``, as in a browser.
+
+    The fixtures keep an app context pushed so that tests can use the database directly; Flask
+    then lets requests share it, and with it ``g``, where Flask-Login keeps the loaded user and
+    Flask-Babel the chosen language. Without this, one client's login would leak into the next.
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context() and current_app._get_current_object() is self.application:
+            for key in list(g):
+                g.pop(key, None)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(database_url):
     app = create_app({**{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
                       "SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": False})
+    app.test_client_class = CleanClient
     with app.app_context():
         _db.drop_all()
         _db.create_all()

@@ -35,10 +35,12 @@ def _check_user(event: Event, data: dict, user: User | None) -> None:
     problems: dict[str | None, Problem] = {}
     if accounts.username_taken(data["username"], user.id if user else None):
         problems["username"] = Problem(N_("This username is taken."))
-    if data.get("delegation_id") and db.session.get(Delegation, data["delegation_id"]) is None:
+    delegation_id = data.get("delegation_id")
+    delegation = db.session.get(Delegation, delegation_id) if delegation_id else None
+    if delegation_id and (delegation is None or delegation.event_id != event.id):
         problems["delegation_id"] = Problem(N_("Choose a delegation of this event."))
-    trades = _event_trades(event, data.get("trade_ids", ()))
-    if len(trades) != len(set(data.get("trade_ids", ()))):
+    trade_ids = data.get("trade_ids") or ()
+    if len(_event_trades(event, trade_ids)) != len(set(trade_ids)):
         problems["trade_ids"] = Problem(N_("Choose trades of this event."))
     if problems:
         raise Invalid(problems)
@@ -71,7 +73,7 @@ def create_judge(event: Event, data: dict) -> Credential:
     with committing(Problem(N_("This username is taken.")), "username"):
         account = accounts.create_user(data["username"], data["name"], Role(data["role"]), event,
                                        delegation_id=data.get("delegation_id") or None)
-        _set_trades(account.user, _event_trades(event, data.get("trade_ids", ())))
+        _set_trades(account.user, _event_trades(event, data.get("trade_ids") or ()))
     return credential(account.user, account.password)
 
 
@@ -84,7 +86,7 @@ def update_judge(event: Event, user: User, data: dict) -> User:
         user.username = data["username"]
         user.role = Role(data["role"])
         user.delegation_id = data.get("delegation_id") or None
-        _set_trades(user, _event_trades(event, data.get("trade_ids", ())))
+        _set_trades(user, _event_trades(event, data.get("trade_ids") or ()))
     return user
 
 

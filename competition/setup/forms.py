@@ -9,11 +9,19 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (BooleanField, DateField, DecimalField, FieldList, FormField, IntegerField,
                      SelectField, SelectMultipleField, StringField)
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from competition.domain.aggregation import Aggregation, AspectKind
 from competition.forms import clean_text, code_field, name_field
 from competition.models import EntryType, Role
+
+
+
+def options(pairs) -> list[SelectChoice]:
+    """Select choices from (value, label) pairs (WTForms 3.3 deprecates bare tuples)."""
+    return [SelectChoice(value=value, label=label) for value, label in pairs]
+
 
 ENTRY_TYPES = [(EntryType.INDIVIDUAL.value, _l("Individual")), (EntryType.PAIR.value, _l("Pair")),
                (EntryType.TEAM.value, _l("Team"))]
@@ -35,10 +43,10 @@ class EventForm(FlaskForm):
     venue = name_field(_l("Venue"), required=False, max_length=200)
     start_date = DateField(_l("First day"), validators=[Optional()])
     end_date = DateField(_l("Last day"), validators=[Optional()])
-    medal_order = SelectField(_l("Medal table order"), choices=[
-        ("gold", _l("Gold first")), ("total", _l("Total first")), ("points", _l("Points"))])
-    scaling = SelectField(_l("Scores"), choices=[("raw", _l("Raw marks")),
-                                                 ("worldskills", _l("WorldSkills scale (700)"))])
+    medal_order = SelectField(_l("Medal table order"), choices=options([
+        ("gold", _l("Gold first")), ("total", _l("Total first")), ("points", _l("Points"))]))
+    scaling = SelectField(_l("Scores"), choices=options([("raw", _l("Raw marks")),
+                                                 ("worldskills", _l("WorldSkills scale (700)"))]))
 
     def validate_end_date(self, field):
         if field.data and self.start_date.data and field.data < self.start_date.data:
@@ -56,7 +64,7 @@ class TradeForm(FlaskForm):
     name_zh = name_field(_l("Name (Chinese)"))
     name_en = name_field(_l("Name (English)"), required=False)
     category = name_field(_l("Category"), required=False, max_length=50)
-    entry_type = SelectField(_l("Entry type"), choices=ENTRY_TYPES)
+    entry_type = SelectField(_l("Entry type"), choices=options(ENTRY_TYPES))
     team_size = IntegerField(_l("Team size"), default=1,
                              validators=[InputRequired(), NumberRange(min=1, max=20)])
     is_demonstration = BooleanField(_l("Demonstration trade (not in the medal table)"))
@@ -89,10 +97,10 @@ class AspectForm(FlaskForm):
     code = code_field(_l("Code"))
     description_zh = name_field(_l("Description (Chinese)"), max_length=300)
     description_en = name_field(_l("Description (English)"), required=False, max_length=300)
-    kind = SelectField(_l("Kind"), choices=ASPECT_KINDS)
+    kind = SelectField(_l("Kind"), choices=options(ASPECT_KINDS))
     max_mark = DecimalField(_l("Maximum mark"), places=None,
                             validators=[InputRequired(), NumberRange(min=Decimal("0.01"), max=1000)])
-    aggregation = SelectField(_l("Panel aggregation"), choices=AGGREGATIONS)
+    aggregation = SelectField(_l("Panel aggregation"), choices=options(AGGREGATIONS))
     trimmed_count = IntegerField(_l("Dropped highest/lowest marks"), default=1,
                                  validators=[InputRequired(), NumberRange(min=0, max=5)])
     decimals = IntegerField(_l("Decimals allowed"), default=2,
@@ -109,12 +117,12 @@ class TitleForm(FlaskForm):
 
 
 class AwardRuleForm(FlaskForm):
-    method = SelectField(_l("Method"), choices=[
+    method = SelectField(_l("Method"), choices=options([
         ("places", _l("Places: 1st, 2nd, 3rd")), ("quotas", _l("Quotas: fixed numbers of prizes")),
         ("ratios", _l("Ratios: shares of the field")),
-        ("tie_window", _l("WorldSkills tie window"))])
-    labels = SelectField(_l("Award names"), choices=[
-        ("medals", _l("Gold / silver / bronze")), ("prizes", _l("1st / 2nd / 3rd prize"))])
+        ("tie_window", _l("WorldSkills tie window"))]))
+    labels = SelectField(_l("Award names"), choices=options([
+        ("medals", _l("Gold / silver / bronze")), ("prizes", _l("1st / 2nd / 3rd prize"))]))
     quota_first = IntegerField(_l("First"), default=1, validators=[InputRequired(), NumberRange(0, 500)])
     quota_second = IntegerField(_l("Second"), default=1, validators=[InputRequired(), NumberRange(0, 500)])
     quota_third = IntegerField(_l("Third"), default=1, validators=[InputRequired(), NumberRange(0, 500)])
@@ -124,13 +132,13 @@ class AwardRuleForm(FlaskForm):
                                 validators=[InputRequired(), NumberRange(0, 100)])
     ratio_third = DecimalField(_l("Third (%)"), default=Decimal(30), places=None,
                                validators=[InputRequired(), NumberRange(0, 100)])
-    ratio_rounding = SelectField(_l("Rounding of counts"), choices=[
-        ("half_up", _l("Round half up")), ("floor", _l("Round down")), ("ceil", _l("Round up"))])
+    ratio_rounding = SelectField(_l("Rounding of counts"), choices=options([
+        ("half_up", _l("Round half up")), ("floor", _l("Round down")), ("ceil", _l("Round up"))]))
     tie_window = DecimalField(_l("Tie window (points)"), default=Decimal(2), places=None,
                               validators=[InputRequired(), NumberRange(0, 100)])
-    excellence = SelectField(_l("Excellence award"), choices=[
+    excellence = SelectField(_l("Excellence award"), choices=options([
         ("none", _l("None")), ("top_half", _l("Top half of the field without a medal")),
-        ("threshold", _l("Score at or above a threshold"))])
+        ("threshold", _l("Score at or above a threshold"))]))
     excellence_threshold = DecimalField(_l("Excellence threshold"), places=None,
                                         validators=[Optional(), NumberRange(0, 10000)])
     minimum_score = DecimalField(_l("Minimum score for any award"), places=None,
@@ -143,9 +151,14 @@ class AwardRuleForm(FlaskForm):
         if self.method.data == "ratios" and total > 100:
             raise ValidationError(_l("The ratios add up to more than 100%."))
 
-    def validate_excellence_threshold(self, field):
-        if self.excellence.data == "threshold" and field.data is None:
-            raise ValidationError(_l("Give the threshold score."))
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        # Not an inline validator: Optional() ends the field's chain when it is blank.
+        if self.excellence.data == "threshold" and self.excellence_threshold.data is None \
+                and not self.excellence_threshold.errors:
+            self.excellence_threshold.errors = [_l("Give the threshold score.")]
+            valid = False
+        return valid
 
     def validate_titles(self, field):
         for entry in field.entries:
@@ -160,7 +173,7 @@ class JudgeForm(FlaskForm):
     name = name_field(_l("Name"), max_length=100)
     username = StringField(_l("Username"), filters=[clean_text],
                            validators=[DataRequired(), Length(min=3, max=64)])
-    role = SelectField(_l("Role"), choices=JUDGE_ROLES)
+    role = SelectField(_l("Role"), choices=options(JUDGE_ROLES))
     delegation_id = SelectField(_l("Delegation (for recusal)"), coerce=int)
     trade_ids = SelectMultipleField(_l("Trades"), coerce=int)
 

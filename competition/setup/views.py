@@ -228,7 +228,8 @@ def trade(event_code: str, trade_code: str):
     trade = trade_in_event(event, trade_code)
     criterion_form = forms.CriterionForm(prefix="c")
     aspect_form = forms.AspectForm(prefix="a")
-    aspect_form.criterion_id.choices = [(c.id, f"{c.code} {c.name_zh}") for c in trade.criteria]
+    aspect_form.criterion_id.choices = forms.options((c.id, f"{c.code} {c.name_zh}")
+                                                     for c in trade.criteria)
     return render_template(
         "setup/trade.html", event=event, trade=trade, criterion_form=criterion_form,
         aspect_form=aspect_form, problems=setup.scheme_problems(trade),
@@ -239,7 +240,8 @@ def trade(event_code: str, trade_code: str):
 
 def _assign_form(event: Event) -> forms.AssignmentForm:
     form = forms.AssignmentForm()
-    form.user_id.choices = [(u.id, f"{u.name} ({u.username})") for u in judges.event_judges(event)]
+    form.user_id.choices = forms.options((u.id, f"{u.name} ({u.username})")
+                                         for u in judges.event_judges(event))
     return form
 
 
@@ -283,7 +285,7 @@ def aspect(event_code: str, trade_code: str, aspect_id: int | None = None):
         if existing is None or existing.criterion.trade_id != trade.id:
             abort(404)
     form = forms.AspectForm(prefix="a", obj=existing)
-    form.criterion_id.choices = [(c.id, f"{c.code} {c.name_zh}") for c in trade.criteria]
+    form.criterion_id.choices = forms.options((c.id, f"{c.code} {c.name_zh}") for c in trade.criteria)
     if form.validate_on_submit():
         try:
             setup.save_aspect(trade, existing, form.data)
@@ -365,9 +367,9 @@ def drop_award_rule(event_code: str, trade_code: str):
 
 def _judge_form(event: Event, obj=None) -> forms.JudgeForm:
     form = forms.JudgeForm(obj=obj)
-    form.delegation_id.choices = [(0, _("— none —"))] + [
-        (d.id, f"{d.code} {d.name_zh}") for d in event.delegations]
-    form.trade_ids.choices = [(t.id, f"{t.code} {t.name_zh}") for t in event.trades]
+    form.delegation_id.choices = forms.options([(0, _("— none —"))] + [
+        (d.id, f"{d.code} {d.name_zh}") for d in event.delegations])
+    form.trade_ids.choices = forms.options((t.id, f"{t.code} {t.name_zh}") for t in event.trades)
     if obj is not None and request.method == "GET":
         form.delegation_id.data = obj.delegation_id or 0
         form.trade_ids.data = [a.trade_id for a in obj.assignments]
@@ -407,6 +409,8 @@ def new_judge(event_code: str):
 def edit_judge(event_code: str, user_id: int):
     event = event_in_scope(event_code)
     user = object_in_event(User, user_id, event)
+    if user.role not in judges.JUDGING_ROLES:
+        abort(403)
     form = _judge_form(event, user)
     if form.validate_on_submit():
         try:
