@@ -4,6 +4,7 @@ from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from competition.forms import clean_text
+from competition.setup.forms import options
 
 ID_TYPES = [("resident", _l("Resident ID card")), ("passport", _l("Passport")),
             ("hk_macao", _l("Hong Kong / Macao permit")), ("taiwan", _l("Taiwan permit")),
@@ -15,10 +16,10 @@ STATUSES = [("registered", _l("Registered")), ("withdrawn", _l("Withdrawn")),
 
 class PersonForm(FlaskForm):
     name = StringField(_l("Name"), filters=[clean_text], validators=[DataRequired(), Length(max=50)])
-    id_type = SelectField(_l("ID type"), choices=ID_TYPES)
+    id_type = SelectField(_l("ID type"), choices=options(ID_TYPES))
     id_number = StringField(_l("ID number"), filters=[clean_text],
                             validators=[DataRequired(), Length(max=30)])
-    gender = SelectField(_l("Gender"), choices=GENDERS, validators=[Optional()])
+    gender = SelectField(_l("Gender"), choices=options(GENDERS), validators=[Optional()])
     birth_date = DateField(_l("Birth date"), validators=[Optional()])
     employer = StringField(_l("Employer or school"), filters=[clean_text], validators=[Length(max=200)])
     phone = StringField(_l("Phone"), filters=[clean_text], validators=[Length(max=40)])
@@ -33,5 +34,5 @@ class ContestantForm(PersonForm):
 
 
 class StatusForm(FlaskForm):
-    status = SelectField(_l("Status"), choices=STATUSES)
+    status = SelectField(_l("Status"), choices=options(STATUSES))
     reason = StringField(_l("Reason"), filters=[clean_text], validators=[Length(max=300)])

@@ -16,7 +16,7 @@ from competition.registration import forms
 from competition.services import contestant_import, registration, venue_lists
 from competition.services.errors import Invalid, NotAllowed
 from competition.services.registration import Person
-from competition.setup.forms import UploadForm
+from competition.setup.forms import UploadForm, options
 from competition.setup.views import form_failed, object_in_event, refused, trade_in_event, xlsx_response
 
 bp = Blueprint("registration", __name__, url_prefix="/manage/events/<event_code>")
@@ -50,8 +50,8 @@ def contestants(event_code: str):
 def new_contestant(event_code: str):
     event = event_in_scope(event_code)
     form = forms.ContestantForm()
-    form.delegation_id.choices = [(d.id, f"{d.code} {d.name_zh}") for d in event.delegations]
-    form.trade_id.choices = [(t.id, f"{t.code} {t.name_zh}") for t in event.trades]
+    form.delegation_id.choices = options((d.id, f"{d.code} {d.name_zh}") for d in event.delegations)
+    form.trade_id.choices = options((t.id, f"{t.code} {t.name_zh}") for t in event.trades)
     if form.validate_on_submit():
         trade = object_in_event(Trade, form.trade_id.data, event)
         delegation = object_in_event(Delegation, form.delegation_id.data, event)

@@ -9,7 +9,7 @@ updated, not added again, so re-importing a corrected file never duplicates anyo
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from competition.domain.idcard import IdType, check_digit
 from competition.domain.messages import N_, Problem
 from competition.extensions import db
-from competition.models import Contestant, Entrant, EntrantStatus, Event, Trade
+from competition.models import Contestant, Entrant, EntrantStatus, Event, Trade, TradeStatus
 from competition.services.importing import ImportReport, read_upload, text
 from competition.services.registration import Person, check_person, next_numbers
 from competition.spreadsheets.reader import Column
@@ -112,6 +112,9 @@ def import_contestants(event: Event, data: bytes) -> ImportReport:
         if trade is None:
             problems.append(Problem(N_("Unknown trade “%(value)s”."),
                                     {"value": text(values["trade"])}, column="trade"))
+        elif trade.status == TradeStatus.SIGNED_OFF:
+            problems.append(Problem(N_("The trade is signed off: its entrants can no longer change."),
+                                    column="trade"))
         id_type = ID_TYPES.get(text(values.get("id_type")).lower())
         if id_type is None:
             problems.append(Problem(N_("Unknown ID type “%(value)s”."),
@@ -181,21 +184,28 @@ def import_contestants(event: Event, data: bytes) -> ImportReport:
 
 
 def _write(event, new_rows, updates, teams, report: ImportReport) -> None:
-    numbers: dict[int, list[str]] = {}
-    for trade in {t.id: t for _, t, _, _ in new_rows}.values():
-        numbers[trade.id] = next_numbers(trade, sum(1 for _, t, _, _ in new_rows if t.id == trade.id))
+    # Entrants first, flushed in one go, then contestants by foreign key: setting relationships
+    # on thousands of new objects costs more than the inserts themselves.
+    trades = {trade.id: trade for _, trade, _, _ in new_rows}
+    counts = Counter(trade.id for _, trade, _, _ in new_rows)
+    numbers = {trade_id: iter(next_numbers(trades[trade_id], n)) for trade_id, n in counts.items()}
+    entrants = []
     for _, trade, delegation, person in new_rows:
         entrant = teams.get((trade.id, person.team_name)) if person.team_name else None
         if entrant is None:
-            entrant = Entrant(trade=trade, delegation=delegation, team_name=person.team_name)
+            entrant = Entrant(trade_id=trade.id, delegation_id=delegation.id,
+                              team_name=person.team_name)
             db.session.add(entrant)
             if person.team_name:
                 teams[(trade.id, person.team_name)] = entrant
-        db.session.add(Contestant(
-            event_id=event.id, trade=trade, delegation=delegation, entrant=entrant,
-            competitor_number=numbers[trade.id].pop(0), name=person.name, gender=person.gender,
-            id_type=person.id_type, id_number=person.id_number, birth_date=person.birth_date,
-            employer=person.employer, phone=person.phone, remarks=person.remarks))
+        entrants.append(entrant)
+    db.session.flush()
+    db.session.add_all([Contestant(
+        event_id=event.id, trade_id=trade.id, delegation_id=delegation.id, entrant_id=entrant.id,
+        competitor_number=next(numbers[trade.id]), name=person.name, gender=person.gender,
+        id_type=person.id_type, id_number=person.id_number, birth_date=person.birth_date,
+        employer=person.employer, phone=person.phone, remarks=person.remarks)
+        for (_, trade, delegation, person), entrant in zip(new_rows, entrants)])
     for contestant, person in updates:
         changed = False
         for key in ("name", "gender", "id_type", "birth_date", "employer", "phone", "remarks"):

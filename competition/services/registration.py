@@ -183,11 +183,12 @@ def update(contestant: Contestant, person: Person) -> Contestant:
 
 def set_status(entrant: Entrant, status: EntrantStatus, reason: str) -> None:
     """Withdraw, mark absent, disqualify or reinstate an entrant; a reason is required except to
-    reinstate. Reinstating counts against the delegation's quota again."""
+    reinstate. Leaving "withdrawn" for any other status counts against the delegation's quota
+    again (only withdrawn entrants are not counted)."""
     _registration_open(entrant.trade)
     if status != EntrantStatus.REGISTERED and not reason.strip():
         raise Invalid({"reason": Problem(N_("Give the reason."))})
-    if status == EntrantStatus.REGISTERED and entrant.status == EntrantStatus.WITHDRAWN:
+    if status != EntrantStatus.WITHDRAWN and entrant.status == EntrantStatus.WITHDRAWN:
         if problem := quota_problem(entrant.trade,
                                     active_entrants(entrant.trade_id, entrant.delegation_id) + 1):
             raise Invalid({"reason": problem})

@@ -143,6 +143,7 @@ def _not_a_zip(data: bytes) -> UploadRefused:
 
 
 def _decodes_as_text(head: bytes) -> bool:
+    head = head.removeprefix(b"\xef\xbb\xbf")  # Excel's "CSV UTF-8" starts with a BOM
     for encoding in ("utf-8", "gb18030"):
         try:
             text = head.decode(encoding)
