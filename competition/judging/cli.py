@@ -1,0 +1,29 @@
+"""``flask import-scores``: marks from paper sheets, all or nothing, with a row report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from competition.cli import event_by_code
+from competition.services import score_import
+
+
+@click.command("import-scores")
+@click.option("--event", "event_code", required=True, help="Event code.")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def import_scores(event_code: str, path: Path) -> None:
+    """Import marks (trade, entrant, aspect, judge, mark) from FILE.xlsx: all or nothing."""
+    event = event_by_code(event_code)
+    report = score_import.import_scores(event, path.read_bytes(), None, source=path.name)
+    for row, column, reason in report.lines(lambda s: s):
+        click.echo(f"row {row or '-'}\t{column}\t{reason}", err=True)
+    click.echo(report.summary(lambda s: s))
+    if not report.ok:
+        raise SystemExit(1)
+
+
+COMMANDS = [import_scores]
