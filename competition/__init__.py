@@ -49,10 +49,18 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     from competition.auth.views import bp as auth_bp
     from competition.registration.views import bp as registration_bp
     from competition.setup.views import bp as setup_bp
+    from competition.judging.views import bp as judging_bp
+    from competition.results.views import bp as results_bp
+    from competition.public.views import bp as public_bp
+    from competition.api.views import bp as api_bp
 
     app.register_blueprint(views.bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(setup_bp)
+    app.register_blueprint(judging_bp)
+    app.register_blueprint(results_bp)
+    app.register_blueprint(public_bp)
+    app.register_blueprint(api_bp)
     app.register_blueprint(registration_bp)
     security.init_app(app)
     cli.init_app(app)

@@ -25,7 +25,8 @@ def init_app(app: Flask) -> None:
 
 
 # Each task's own commands (import-contestants, import-scores, publish, export-results, ...).
-COMMAND_MODULES: tuple[str, ...] = ("competition.registration.cli", "competition.judging.cli")
+COMMAND_MODULES: tuple[str, ...] = ("competition.registration.cli", "competition.judging.cli",
+                                     "competition.results.cli")
 
 
 def event_by_code(code: str) -> Event:

@@ -5,9 +5,13 @@ from competition.models.event import Delegation, EntryType, Event, Trade, TradeS
 from competition.models.marking import Aspect, Criterion
 from competition.models.people import JudgeAssignment, Role, User
 from competition.models.registration import Conflict, Contestant, Draw, Entrant, EntrantStatus
+from competition.models.results import ResultLine, ResultVersion
+from competition.models.scoring import AuditAction, AuditEntry, Score
 
 __all__ = [
     "Aspect",
+    "AuditAction",
+    "AuditEntry",
     "Conflict",
     "Contestant",
     "Draw",
@@ -19,7 +23,10 @@ __all__ = [
     "EntryType",
     "Event",
     "JudgeAssignment",
+    "ResultLine",
+    "ResultVersion",
     "Role",
+    "Score",
     "Trade",
     "TradeStatus",
     "User",

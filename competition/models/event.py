@@ -44,6 +44,13 @@ class Event(db.Model):
     end_date: Mapped[date | None]
     scaling: Mapped[str] = mapped_column(sa.String(20), default="raw")
     medal_order: Mapped[str] = mapped_column(sa.String(10), default="gold")
+    # Publication (services/results.py): an embargo hides every result until it is released
+    # (closing ceremony); criterion marks go public only when the organizer allows;
+    # results_version is bumped by every change of public results (cache keys, ETags).
+    results_embargoed: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    results_released_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    criterion_marks_public: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    results_version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     delegations: Mapped[list[Delegation]] = relationship(

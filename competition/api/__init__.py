@@ -1,0 +1,1 @@
+"""The read-only JSON API: public data only (published, released results)."""

@@ -1,0 +1,1 @@
+"""Public pages: no login, published and released results only, never personal data."""

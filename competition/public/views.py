@@ -1,0 +1,112 @@
+"""Public pages: event home, a trade's results, the medal table, a delegation, the live board and
+the certificate verification page. Everything shown comes from published versions of released
+results (services.results); no page shows an ID number or a phone."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, render_template, request
+from flask_babel import get_locale
+
+from competition.domain.medal_table import Order
+from competition.extensions import db
+from competition.models import Delegation, Event, Trade
+from competition.public import caching
+from competition.results import labels
+from competition.services import results
+
+bp = Blueprint("public", __name__)
+labels.register(bp)
+BAR_CHART_SIZE = 10
+
+
+def _event(event_code: str) -> Event:
+    event = db.session.scalar(sa.select(Event).where(Event.code == event_code))
+    if event is None:
+        abort(404)
+    return event
+
+
+def _order(event: Event) -> str:
+    asked = request.args.get("order", "")
+    return asked if asked in {o.value for o in Order} else (event.medal_order or Order.GOLD)
+
+
+def _bounded(name: str, default: int, low: int, high: int) -> int:
+    value = request.args.get(name, type=int)
+    return default if value is None else max(low, min(high, value))
+
+
+@bp.get("/events/<event_code>/")
+def event_home(event_code: str):
+    event = _event(event_code)
+
+    def render():
+        states = results.trade_states(event)
+        return render_template("public/event.html", event=event, public=results.is_public(event),
+                               competition=[s for s in states if not s.trade.is_demonstration],
+                               demonstration=[s for s in states if s.trade.is_demonstration])
+    return caching.page(event, render)
+
+
+@bp.get("/events/<event_code>/trades/<trade_code>")
+def trade_results(event_code: str, trade_code: str):
+    event = _event(event_code)
+    trade = db.session.scalar(sa.select(Trade).where(Trade.event_id == event.id,
+                                                     Trade.code == trade_code))
+    if trade is None:
+        abort(404)
+
+    def render():
+        version = results.public_trade(event, trade)
+        if version is None:
+            return render_template("public/not_published.html", event=event, trade=trade), 404
+        return render_template("public/trade.html", event=event, trade=trade, version=version,
+                               show_criteria=event.criterion_marks_public)
+    return caching.page(event, render)
+
+
+@bp.get("/events/<event_code>/medals")
+def medals(event_code: str):
+    event = _event(event_code)
+    order = _order(event)
+
+    def render():
+        table = results.public_medal_table(event, order)
+        leaders = [row for row in (table or []) if row.total or row.excellence][:BAR_CHART_SIZE]
+        longest = max((row.total for row in leaders), default=0) or 1
+        return render_template("public/medals.html", event=event, table=table, order=order,
+                               leaders=leaders, longest=longest, orders=[o.value for o in Order])
+    return caching.page(event, render)
+
+
+@bp.get("/events/<event_code>/delegations/<code>")
+def delegation(event_code: str, code: str):
+    event = _event(event_code)
+    found = db.session.scalar(sa.select(Delegation).where(Delegation.event_id == event.id,
+                                                          Delegation.code == code))
+    if found is None:
+        abort(404)
+
+    def render():
+        entries = results.public_delegation(event, found)
+        table = results.public_medal_table(event) or []
+        row = next((r for r in table if r.delegation_id == found.id), None)
+        return render_template("public/delegation.html", event=event, delegation=found,
+                               entries=entries, row=row, public=results.is_public(event))
+    return caching.page(event, render)
+
+
+@bp.get("/events/<event_code>/board")
+def board(event_code: str):
+    event = _event(event_code)
+    refresh = _bounded("refresh", 30, 5, 600)
+    cycle = _bounded("cycle", 12, 4, 120)
+    return caching.page(event, lambda: render_template(
+        "public/board.html", event=event, refresh=refresh, cycle=cycle,
+        lang=str(get_locale() or "zh")))
+
+
+@bp.get("/verify/<number>")
+def verify(number: str):
+    return caching.page(None, lambda: render_template("public/verify.html", number=number[:60]))

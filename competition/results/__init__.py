@@ -1,0 +1,1 @@
+"""Results for organizers and chief judges: provisional results, publication, amendments, embargo."""
