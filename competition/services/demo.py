@@ -18,6 +18,7 @@ from competition.domain.idcard import birth_date_and_gender, check_digit
 from competition.extensions import db
 from competition.models import (Aspect, AwardRule, Contestant, Criterion, Delegation, Entrant,
                                 EntryType, Event, JudgeAssignment, Role, Trade, User)
+from competition.services import demo_scores, registration, results, scoring
 from competition.services.accounts import hash_password
 
 # Henan's 17 prefecture-level cities, the Jiyuan demonstration zone and the Airport zone.
@@ -184,6 +185,24 @@ def contestants(rng: random.Random, event: Event, trades: list[Trade],
             db.session.add(entrant)
 
 
+def run_competition(rng: random.Random, event: Event, trades: list[Trade]) -> None:
+    """Take the demo to the state of a competition's last day: lots drawn (two trades judged
+    blind), every mark entered, every trade but the last two signed off and published; the two
+    still open keep their discrepancies for the chief judge to resolve."""
+    organizer = db.session.scalar(sa.select(User).where(User.event_id == event.id,
+                                                        User.role == Role.ORGANIZER))
+    for trade in trades:
+        registration.draw(trade, organizer, "numbers")
+    for trade in trades[6:8]:
+        trade.uses_anonymous_codes = True
+        registration.draw(trade, organizer, "codes")
+    demo_scores.add_scores(event, rng)
+    for trade in trades[:-2]:
+        chief = next(a.user for a in trade.assignments if a.is_chief)
+        scoring.sign_off(trade, chief, note="示范数据：差异已在纸质评分表上核对。")
+    results.publish_all(event, organizer)
+
+
 def build(size_name: str, code: str | None = None) -> dict[str, str]:
     """Create the demo event; returns the logins made ({username: password})."""
     size = SIZES[size_name]
@@ -244,5 +263,6 @@ def build(size_name: str, code: str | None = None) -> dict[str, str]:
     db.session.add_all(users)
     contestants(rng, event, trades, delegations, size)
     db.session.commit()
+    run_competition(rng, event, trades)
     logins[f"{code.lower()}-j0001 … {code.lower()}-j{size.judges:04d}"] = judge_password
     return logins
