@@ -154,7 +154,7 @@ def main() -> None:
     with app.app_context():
         db.create_all()
         start = time.perf_counter()
-        logins = demo.build("seed")
+        logins = demo.build("seed", run=False)
         event = db.session.scalar(sa.select(Event))
         ensure_entrants(event)
         built = time.perf_counter() - start

@@ -54,7 +54,7 @@ def build(uri: str) -> list[tuple[str, str]]:
     with app.app_context():
         db.create_all()
         start = time.perf_counter()
-        demo.build("seed")
+        demo.build("seed", run=False)
         event = db.session.scalar(sa.select(Event).where(Event.code == EVENT))
         try:
             from competition.services import demo_scores

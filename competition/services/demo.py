@@ -203,8 +203,9 @@ def run_competition(rng: random.Random, event: Event, trades: list[Trade]) -> No
     results.publish_all(event, organizer)
 
 
-def build(size_name: str, code: str | None = None) -> dict[str, str]:
-    """Create the demo event; returns the logins made ({username: password})."""
+def build(size_name: str, code: str | None = None, run: bool = True) -> dict[str, str]:
+    """Create the demo event; returns the logins made ({username: password}). With ``run``
+    False it stops after registration (benchmarks time the later steps themselves)."""
     size = SIZES[size_name]
     rng = random.Random(f"demo-{size_name}")
     code = code or ("HN2026" if size_name == "seed" else "DEMO2026")
@@ -263,6 +264,7 @@ def build(size_name: str, code: str | None = None) -> dict[str, str]:
     db.session.add_all(users)
     contestants(rng, event, trades, delegations, size)
     db.session.commit()
-    run_competition(rng, event, trades)
+    if run:
+        run_competition(rng, event, trades)
     logins[f"{code.lower()}-j0001 … {code.lower()}-j{size.judges:04d}"] = judge_password
     return logins
