@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import base64
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -12,9 +11,10 @@ from sqlalchemy.orm import selectinload
 
 from competition.domain.messages import N_, Problem
 from competition.extensions import db
-from competition.models import Delegation, Event, JudgeAssignment, Role, Trade, User
+from competition.models import Delegation, Entrant, Event, JudgeAssignment, Role, Trade, User
 from competition.services import accounts
 from competition.services.errors import Invalid, NotAllowed, committing
+from competition.services.scoring import load_panel
 from competition.spreadsheets.writer import SheetSpec, write_workbook
 
 JUDGING_ROLES = (Role.JUDGE, Role.CHIEF_JUDGE, Role.SUPERVISOR)
@@ -171,3 +171,15 @@ def credentials_sheet(credentials: list[Credential]) -> str:
         widths=[14, 18, 16, 14, 30],
     )])
     return base64.b64encode(data).decode("ascii")
+
+
+def thin_panels(trade: Trade) -> list[tuple[Entrant, int]]:
+    """Entrants whom recusals (own delegation, declared conflicts) leave with too few judges on
+    this trade's panel, with the number of judges left: the warning on the assignment page."""
+    thin = load_panel(trade).thin()
+    if not thin:
+        return []
+    entrants = db.session.scalars(sa.select(Entrant).where(Entrant.id.in_(thin))
+                                  .options(selectinload(Entrant.members),
+                                           selectinload(Entrant.delegation))).all()
+    return sorted(((e, thin[e.id]) for e in entrants), key=lambda pair: (pair[1], pair[0].id))

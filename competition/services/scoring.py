@@ -178,6 +178,15 @@ class Panel:
     def eligible(self, entrant_id: int) -> list[int]:
         return [j for j in self.scorers if self.recusal(j, entrant_id) is None]
 
+    def thin(self) -> dict[int, int]:
+        """Active entrants whom recusals leave with fewer than ``MIN_PANEL`` judges (entrant id
+        → judges left), on a panel that has at least that many."""
+        if len(self.scorers) < MIN_PANEL:
+            return {}
+        left = {e: len(self.eligible(e)) for e, (_d, status) in self.entrants.items()
+                if status == EntrantStatus.REGISTERED}
+        return {e: n for e, n in left.items() if n < MIN_PANEL}
+
 
 def load_panel(trade: Trade) -> Panel:
     """The trade's panel, its entrants and every recusal, in four queries of plain columns."""
@@ -654,14 +663,10 @@ def progress(trade: Trade) -> Progress:
     active = [e for e, (_d, status) in panel.entrants.items() if status == EntrantStatus.REGISTERED]
     per_aspect = {a.id: 0 for a in aspects}
     missing = {}
-    thin = {}
     entered: dict[int, int] = defaultdict(int)
     expected: dict[int, int] = defaultdict(int)
     for entrant_id in active:
-        eligible = panel.eligible(entrant_id)
-        if len(panel.scorers) >= MIN_PANEL and len(eligible) < MIN_PANEL:
-            thin[entrant_id] = len(eligible)
-        needed = max(len(eligible), 1)
+        needed = max(len(panel.eligible(entrant_id)), 1)
         given = marks.get(entrant_id, {})
         short = 0
         for aspect in aspects:
@@ -685,7 +690,7 @@ def progress(trade: Trade) -> Progress:
         judges=[JudgeProgress(u, panel.judges[u.id], entered[u.id], expected[u.id])
                 for u in judges],
         aspects=[AspectProgress(a, per_aspect[a.id], len(active)) for a in aspects],
-        missing=missing, thin=thin)
+        missing=missing, thin=panel.thin())
 
 
 def severity(trade: Trade) -> list[tuple[User, Decimal, int]]:

@@ -235,6 +235,7 @@ def trade(event_code: str, trade_code: str):
         aspect_form=aspect_form, problems=setup.scheme_problems(trade),
         rule=setup.effective_rule(trade), own_rule=setup.trade_rule(trade),
         panel=judges.panel(trade), assign_form=_assign_form(event),
+        thin=judges.thin_panels(trade),
     )
 
 
