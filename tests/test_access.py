@@ -24,6 +24,8 @@ CASES = {
     ("/manage/events", "GET"): READ,
     ("/manage/events/new", "GET"): ADMIN,
     ("/manage/events/new", "POST"): ADMIN,
+    ("/manage/events/<event_code>/organizers", "GET"): ADMIN,
+    ("/manage/events/<event_code>/organizers", "POST"): ADMIN,
     ("/manage/events/<event_code>/edit", "GET"): ORGANIZE,
     ("/manage/events/<event_code>/edit", "POST"): ORGANIZE,
     ("/manage/events/<event_code>/", "GET"): READ,

@@ -208,3 +208,15 @@ def test_create_user_refuses_a_weak_chosen_password(runner, make_event):
                            input="12345678\n12345678\n")
     assert result.exit_code != 0
     assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
+
+
+def test_a_copied_session_cookie_stops_working_after_logout(app, make_event, make_user, login, client):
+    """Logging out ends the session on the server side too: a copy of the cookie is useless."""
+    login(make_user(Role.ORGANIZER, make_event()))
+    cookie = client.get_cookie("session")
+    thief = app.test_client()
+    thief.set_cookie("session", cookie.value)
+    assert thief.get("/manage/events").status_code in (200, 302)
+    assert logged_in(thief)
+    client.post("/auth/logout")
+    assert not logged_in(thief)

@@ -11,6 +11,7 @@ from openpyxl import Workbook
 
 from competition.extensions import db
 from competition.models import Contestant, Delegation, Entrant, Role, Trade
+from tests.judging_helpers import scene  # noqa: F401  (fixture)
 
 
 def kill_connection_before_commit(session, *_):
@@ -133,3 +134,24 @@ def test_a_save_failing_half_way_writes_nothing(client, event_setup, monkeypatch
     assert contestants() == 0
     assert db.session.scalar(sa.select(sa.func.count(Entrant.id))) == 0
     assert db.session.scalar(sa.select(sa.func.count(Delegation.id))) == 1
+
+
+def test_database_gone_during_a_sheet_save_writes_no_mark_and_no_audit_row(client, scene, login,
+                                                                          fault):
+    """A judge's save either lands whole (marks and their audit rows) or not at all."""
+    from competition.models import AuditEntry, Score
+    client = login(scene.judges[2])
+    url = f"/judge/trades/{scene.trade.id}/sheet"
+    cells = {}
+    for entrant in scene.entrants:
+        cells[f"m-{entrant.id}-{scene.measurement.id}"] = "7.5"
+        cells[f"v-{entrant.id}-{scene.measurement.id}"] = ""
+        cells[f"o-{entrant.id}-{scene.measurement.id}"] = ""
+    fault()
+    assert client.post(url, data=cells).status_code == 500
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count(Score.id))) == 0
+    assert db.session.scalar(sa.select(sa.func.count(AuditEntry.id))) == 0
+    assert client.post(url, data=cells).status_code == 302
+    assert db.session.scalar(sa.select(sa.func.count(Score.id))) == 3
+    assert db.session.scalar(sa.select(sa.func.count(AuditEntry.id))) == 3

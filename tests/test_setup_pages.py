@@ -644,3 +644,25 @@ def test_chinese_labels(organizer, event):
     organizer.post("/language", data={"lang": "zh"})
     page = html(organizer.get(f"{BASE}/trades"))
     assert ">赛项<" in page and ">Trades<" not in page
+
+
+def test_an_administrator_creates_an_organizer_who_can_log_in(app, make_event, make_user):
+    from tests.helpers import fresh_client
+    event = make_event(code="ORG1")
+    admin = make_user(Role.ADMINISTRATOR, None)
+    client = fresh_client(app)
+    client.post("/auth/login", data={"username": admin.username, "password": "correct horse battery"})
+    page = client.post("/manage/events/ORG1/organizers", data={"name": "王老师", "username": "wang"})
+    assert page.status_code == 200
+    password = re.search(r"<code>wang</code></td><td><code>([^<]+)</code>", page.get_data(as_text=True))[1]
+    organizer = fresh_client(app)
+    assert organizer.post("/auth/login", data={"username": "wang", "password": password}).status_code == 302
+    assert organizer.get("/manage/events/ORG1/").status_code == 200
+    again = client.post("/manage/events/ORG1/organizers", data={"name": "王老师", "username": "WANG"})
+    assert again.status_code == 422
+
+
+def test_only_administrators_create_organizers(app, make_event, make_user, login, client):
+    event = make_event(code="ORG2")
+    login(make_user(Role.ORGANIZER, event))
+    assert client.get("/manage/events/ORG2/organizers").status_code == 403

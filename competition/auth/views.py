@@ -38,6 +38,10 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        # A copy of the session cookie (a shared tablet, a stolen cookie) must not outlive the
+        # logout: ending the account's sessions is the only way with signed cookie sessions.
+        accounts.end_sessions(current_user)
     logout_user()
     flash(_("You have logged out."), "info")
     return redirect(url_for("core.index"))

@@ -117,6 +117,12 @@ def reset_password(user: User) -> str:
     return password
 
 
+def end_sessions(user: User) -> None:
+    """End every session of the account (logout, and any copy of its cookie)."""
+    user.session_version += 1
+    db.session.commit()
+
+
 def set_enabled(user: User, enabled: bool) -> None:
     user.is_enabled = enabled
     if not enabled:

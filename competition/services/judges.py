@@ -183,3 +183,17 @@ def thin_panels(trade: Trade) -> list[tuple[Entrant, int]]:
                                   .options(selectinload(Entrant.members),
                                            selectinload(Entrant.delegation))).all()
     return sorted(((e, thin[e.id]) for e in entrants), key=lambda pair: (pair[1], pair[0].id))
+
+
+def organizers(event: Event) -> list[User]:
+    return list(db.session.scalars(sa.select(User).where(
+        User.event_id == event.id, User.role == Role.ORGANIZER).order_by(User.name)))
+
+
+def create_organizer(event: Event, data: dict) -> Credential:
+    """An organizer account for the event (made by an administrator), password shown once."""
+    if accounts.username_taken(data["username"]):
+        raise Invalid({"username": Problem(N_("This username is taken."))})
+    with committing(Problem(N_("This username is taken.")), "username"):
+        account = accounts.create_user(data["username"], data["name"], Role.ORGANIZER, event)
+    return credential(account.user, account.password)

@@ -185,3 +185,9 @@ class UploadForm(FlaskForm):
 class AssignmentForm(FlaskForm):
     user_id = SelectField(_l("Judge"), coerce=int)
     is_chief = BooleanField(_l("Chief judge of this trade"))
+
+
+class OrganizerForm(FlaskForm):
+    name = name_field(_l("Name"), max_length=100)
+    username = StringField(_l("Username"), filters=[clean_text],
+                           validators=[DataRequired(), Length(min=3, max=64)])

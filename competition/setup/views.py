@@ -483,6 +483,23 @@ def remove_from_panel(event_code: str, trade_code: str, user_id: int):
     return redirect(url_for(".trade", event_code=event.code, trade_code=trade.code) + "#panel")
 
 
+@bp.route("/events/<event_code>/organizers", methods=["GET", "POST"])
+@role_required(Role.ADMINISTRATOR)
+def organizers(event_code: str):
+    event = event_in_scope(event_code)
+    form = forms.OrganizerForm()
+    if form.validate_on_submit():
+        try:
+            credential = judges.create_organizer(event, form.data)
+        except Invalid as refusal:
+            form_failed(form, refusal)
+        else:
+            return render_template("setup/credentials.html", event=event, credentials=[credential],
+                                   sheet=judges.credentials_sheet([credential]))
+    return render_template("setup/organizers.html", event=event, form=form,
+                           organizers=judges.organizers(event)), 422 if form.errors else 200
+
+
 # --- imports from Excel ------------------------------------------------------------------------
 
 @bp.route("/events/<event_code>/import/<kind>", methods=["GET", "POST"])
