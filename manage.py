@@ -49,10 +49,12 @@ def flask(*args: str, env: dict | None = None) -> None:
 def run(args: list[str]) -> None:
     ensure_venv("requirements.txt")
     size = "seed" if "--seed" in args else "small"
+    logins = ROOT / "instance" / "demo-logins.txt"
+    if not os.environ.get("DATABASE_URL") and not (ROOT / "instance" / "competition.sqlite").exists():
+        logins.unlink(missing_ok=True)  # a new database: earlier demo passwords mean nothing
     print("Creating or upgrading the database ...", flush=True)
     flask("db", "upgrade")
     flask("demo", "--size", size, "--if-empty")
-    logins = ROOT / "instance" / "demo-logins.txt"
     if logins.exists():
         print("\nLog in at http://127.0.0.1:5000/auth/login with one of these (from instance/demo-logins.txt):")
         print(logins.read_text(encoding="utf-8"))

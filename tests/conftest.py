@@ -58,10 +58,11 @@ class CleanClient(FlaskClient):
 
 
 @pytest.fixture(scope="session")
-def app(database_url):
+def app(database_url, tmp_path_factory):
     app = create_app({**{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
                       "SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": False})
     app.test_client_class = CleanClient
+    app.instance_path = str(tmp_path_factory.mktemp("instance"))  # never the repository's
     with app.app_context():
         _db.drop_all()
         _db.create_all()
@@ -222,3 +223,7 @@ def upload(client):
         response.request.environ["wsgi.input"].close()
         return response
     return post
+
+
+def pytest_addoption(parser):  # registered here so that `pytest --browser` works from the root too
+    parser.addoption("--browser", action="store_true", help="run the journeys in tests/browser (Chromium)")

@@ -60,7 +60,8 @@ def test_restore_refuses_an_existing_event_and_changes_nothing(app):
     assert snapshot() == before
 
 
-@pytest.mark.parametrize("content", [b"", b"not gzip at all", gzip.compress(b'{"format": "other"}\n')])
+@pytest.mark.parametrize("content", [b"", b"not gzip at all", gzip.compress(b'{"format": "other"}\n', mtime=0)],
+                         ids=["empty", "not-gzip", "other-format"])
 def test_restore_refuses_files_that_are_not_backups(app, content):
     with pytest.raises(backup.BackupError):
         backup.restore(io.BytesIO(content))
