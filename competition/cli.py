@@ -26,7 +26,16 @@ def init_app(app: Flask) -> None:
 
 # Each task's own commands (import-contestants, import-scores, publish, export-results, ...).
 COMMAND_MODULES: tuple[str, ...] = ("competition.registration.cli", "competition.judging.cli",
-                                     "competition.results.cli")
+                                     "competition.results.cli", "competition.exports.cli")
+
+
+def report_import(report) -> None:
+    """Print an import's row report (problems to stderr) and fail the command if it failed."""
+    for row, column, reason in report.lines(lambda s: s):
+        click.echo(f"row {row or '-'}\t{column}\t{reason}", err=True)
+    click.echo(report.summary(lambda s: s))
+    if not report.ok:
+        raise SystemExit(1)
 
 
 def event_by_code(code: str) -> Event:

@@ -14,6 +14,12 @@ from competition.extensions import db
 from competition.models import Role
 
 bp = Blueprint("core", __name__)
+MAX_PAGE = 100_000
+
+
+def page_number() -> int:
+    """A list's ``?page=``: junk reads as 1, and no number runs past what an OFFSET can hold."""
+    return min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
 
 
 def safe_next(target: str | None, default: str) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from competition.cli import event_by_code
+from competition.cli import event_by_code, report_import
 from competition.services import score_import
 
 
@@ -19,11 +19,7 @@ def import_scores(event_code: str, path: Path) -> None:
     """Import marks (trade, entrant, aspect, judge, mark) from FILE.xlsx: all or nothing."""
     event = event_by_code(event_code)
     report = score_import.import_scores(event, path.read_bytes(), None, source=path.name)
-    for row, column, reason in report.lines(lambda s: s):
-        click.echo(f"row {row or '-'}\t{column}\t{reason}", err=True)
-    click.echo(report.summary(lambda s: s))
-    if not report.ok:
-        raise SystemExit(1)
+    report_import(report)
 
 
 COMMANDS = [import_scores]

@@ -20,6 +20,7 @@ from competition.models import (Conflict, Contestant, Delegation, Event, Role, T
 from competition.services import score_import, scoring
 from competition.services.errors import Invalid, NotAllowed
 from competition.setup.forms import UploadForm
+from competition.views import page_number
 
 bp = Blueprint("judging", __name__, url_prefix="/judge")
 
@@ -418,7 +419,8 @@ def audit_filters(event: Event) -> tuple[forms.AuditFilterForm, scoring.AuditFil
 def audit(event_code: str):
     event = event_in_scope(event_code)
     form, filters = audit_filters(event)
-    page = db.paginate(scoring.audit_query(event, filters), per_page=100, error_out=False)
+    page = db.paginate(scoring.audit_query(event, filters), page=page_number(), per_page=100,
+                       error_out=False)
     return render_template("judging/audit.html", event=event, form=form, page=page,
                            row=scoring.audit_row)
 
@@ -445,9 +447,8 @@ def import_scores(event_code: str):
             flash(report.summary(_), "success")
             return redirect(url_for(".overview", event_code=event.code))
     failed = report is not None and not report.ok
-    return render_template("judging/import.html", event=event, form=form,
-                           summary=report.summary(_) if failed else "",
-                           lines=report.lines(_) if failed else []), 422 if failed else 200
+    return render_template("judging/import.html", event=event, form=form, report=report), \
+        422 if failed else 200
 
 
 @bp.get("/events/<event_code>/import-scores/template.xlsx")

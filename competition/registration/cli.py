@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from competition.cli import event_by_code
+from competition.cli import event_by_code, report_import
 from competition.services.contestant_import import import_contestants
 
 
@@ -19,11 +19,7 @@ def import_contestants_command(event_code: str, file: Path) -> None:
     """Import contestants from an Excel file: all rows or none, every bad row reported."""
     event = event_by_code(event_code)
     report = import_contestants(event, file.read_bytes())
-    for row, column, reason in report.lines(lambda s: s):
-        click.echo(f"row {row or '-'}\t{column}\t{reason}", err=True)
-    click.echo(report.summary(lambda s: s))
-    if not report.ok:
-        raise SystemExit(1)
+    report_import(report)
 
 
 COMMANDS = [import_contestants_command]

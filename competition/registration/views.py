@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -18,6 +16,7 @@ from competition.services.errors import Invalid, NotAllowed
 from competition.services.registration import Person
 from competition.setup.forms import UploadForm, options
 from competition.setup.views import form_failed, object_in_event, refused, trade_in_event, xlsx_response
+from competition.views import page_number, safe_next
 
 bp = Blueprint("registration", __name__, url_prefix="/manage/events/<event_code>")
 
@@ -40,7 +39,7 @@ def sees_codes(trade) -> bool:
 def contestants(event_code: str):
     event = event_in_scope(event_code)
     filters = {k: request.args.get(k, "").strip() for k in ("q", "trade", "delegation", "status")}
-    page = registration.contestant_page(event, filters, request.args.get("page", 1, type=int))
+    page = registration.contestant_page(event, filters, page_number())
     return render_template("registration/contestants.html", event=event, page=page, filters=filters,
                            statuses=forms.STATUSES)
 
@@ -114,7 +113,8 @@ def entrant_status(event_code: str, entrant_id: int):
                     else next(iter(refusal.problems.values())))
         else:
             flash(_("Status saved."), "success")
-    return redirect(request.form.get("back") or url_for(".contestants", event_code=event.code))
+    return redirect(safe_next(request.form.get("back"),
+                              url_for(".contestants", event_code=event.code)))
 
 
 @bp.route("/contestants/import", methods=["GET", "POST"])
@@ -122,16 +122,14 @@ def entrant_status(event_code: str, entrant_id: int):
 def import_contestants(event_code: str):
     event = event_in_scope(event_code)
     form = UploadForm()
-    report = annotated = None
+    report = None
     if form.validate_on_submit():
         report = contestant_import.import_contestants(event, form.file.data.read())
         if report.ok:
             flash(report.summary(_), "success")
             return redirect(url_for(".contestants", event_code=event.code))
-        if any(p.row for p in report.problems):
-            annotated = base64.b64encode(report.annotated(_)).decode("ascii")
-    return render_template("registration/import.html", event=event, form=form, report=report,
-                           annotated=annotated), 422 if report is not None else 200
+    return render_template("registration/import.html", event=event, form=form, report=report), \
+        422 if report is not None else 200
 
 
 @bp.get("/contestants/template.xlsx")

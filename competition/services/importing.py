@@ -7,6 +7,7 @@ language when rendered.
 
 from __future__ import annotations
 
+import base64
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -33,6 +34,8 @@ class ImportReport:
     header_row: int = 1
     credentials: list[Any] = field(default_factory=list)
     data: bytes = b""
+    # Row numbers refer to the first sheet; an import reading several sheets cannot be marked up.
+    annotatable: bool = True
 
     @property
     def ok(self) -> bool:
@@ -55,6 +58,15 @@ class ImportReport:
                 "n": len(self.problems), "rows": self.bad_rows()}
         return translate("Imported: %(created)s new, %(updated)s updated, %(unchanged)s unchanged.") % {
             "created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+
+    def annotated_base64(self, translate: Callable[[str], str]) -> str:
+        """The annotated workbook for a download link in the page, or "" when there is none."""
+        if not self.annotatable or not any(p.row for p in self.problems):
+            return ""
+        try:
+            return base64.b64encode(self.annotated(translate)).decode("ascii")
+        except UploadRefused:
+            return ""
 
     def annotated(self, translate: Callable[[str], str]) -> bytes:
         """The uploaded workbook with each bad row's reasons in an extra column."""

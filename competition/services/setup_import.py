@@ -115,7 +115,7 @@ class Importer:
 
 def import_trades(event: Event, data: bytes) -> ImportReport:
     """Create trades (sheet 1) and their marking schemes (sheet 2, optional), all or nothing."""
-    report = ImportReport()
+    report = ImportReport(annotatable=False)
     try:
         names = _sheet_names(data)
     except UploadRefused as refusal:
