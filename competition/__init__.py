@@ -9,6 +9,7 @@ from flask import Flask, request, session
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Engine
+from werkzeug.routing import IntegerConverter
 
 from competition.config import INSTANCE, ROOT, Config, _secret_key
 from competition.extensions import babel, csrf, db, login, migrate
@@ -22,6 +23,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    app.url_map.converters["int"] = DatabaseInteger
     app.config.from_object(Config)
     if isinstance(config, dict):
         app.config.update(config)
@@ -53,6 +55,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     from competition.results.views import bp as results_bp
     from competition.public.views import bp as public_bp
     from competition.api.views import bp as api_bp
+    from competition.exports.views import bp as exports_bp
 
     app.register_blueprint(views.bp)
     app.register_blueprint(auth_bp)
@@ -62,6 +65,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     app.register_blueprint(public_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(registration_bp)
+    app.register_blueprint(exports_bp)
     security.init_app(app)
     cli.init_app(app)
     access.init_app(app)
@@ -69,6 +73,14 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
 
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"))
     return app
+
+
+class DatabaseInteger(IntegerConverter):
+    """``<int:...>`` in URLs: an id beyond the database's integers matches no page (404) instead
+    of overflowing in the query."""
+
+    def __init__(self, url_map, *args, max: int = 2**31 - 1, **kwargs):
+        super().__init__(url_map, *args, max=max, **kwargs)
 
 
 def select_locale() -> str:

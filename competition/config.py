@@ -61,6 +61,10 @@ class Config:
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
     TRUSTED_HOSTS = [h for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h] or None
     PAGE_SIZE = 50
+    # Certificate batches: where finished files go (default instance/exports/), and whether to
+    # print them in the request instead of a background thread (tests).
+    EXPORTS_DIR = os.environ.get("EXPORTS_DIR", "")
+    EXPORT_JOBS_SYNC = False
 
 
 class TestConfig(Config):
@@ -74,3 +78,4 @@ class TestConfig(Config):
     RATELIMIT_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
     PASSWORD_METHOD = "pbkdf2:sha256:1000"
+    EXPORT_JOBS_SYNC = True

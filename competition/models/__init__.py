@@ -1,6 +1,8 @@
 """The database model, one module per part of the domain."""
 
 from competition.models.awards import AwardRule
+from competition.models.certificates import (Certificate, CertificateKind, CertificateSettings,
+                                             ExportJob, JobStatus)
 from competition.models.event import Delegation, EntryType, Event, Trade, TradeStatus
 from competition.models.marking import Aspect, Criterion
 from competition.models.people import JudgeAssignment, Role, User
@@ -18,6 +20,11 @@ __all__ = [
     "Entrant",
     "EntrantStatus",
     "AwardRule",
+    "Certificate",
+    "CertificateKind",
+    "CertificateSettings",
+    "ExportJob",
+    "JobStatus",
     "Criterion",
     "Delegation",
     "EntryType",

@@ -5,7 +5,7 @@ results (services.results); no page shows an ID number or a phone."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, make_response, render_template, request
 from flask_babel import get_locale
 
 from competition.domain.medal_table import Order
@@ -13,7 +13,7 @@ from competition.extensions import db
 from competition.models import Delegation, Event, Trade
 from competition.public import caching
 from competition.results import labels
-from competition.services import results
+from competition.services import certificates, results
 
 bp = Blueprint("public", __name__)
 labels.register(bp)
@@ -107,6 +107,14 @@ def board(event_code: str):
         lang=str(get_locale() or "zh")))
 
 
+@bp.get("/verify")
 @bp.get("/verify/<number>")
-def verify(number: str):
-    return caching.page(None, lambda: render_template("public/verify.html", number=number[:60]))
+def verify(number: str | None = None):
+    """Whether a certificate number is genuine and valid, for whom and for what; revoked
+    certificates name their replacement. Not cached: a revocation shows at once."""
+    number = number or request.args.get("number", "")
+    found = certificates.verify(number) if number.strip() else None
+    response = make_response(render_template("public/verify.html", found=found,
+                                              number=certificates.normalise_number(number)))
+    response.cache_control.no_store = True
+    return response

@@ -1,0 +1,1 @@
+"""Organizer exports: the results workbook and certificates (pages and commands)."""

@@ -1,0 +1,245 @@
+"""Organizer export pages: the results workbook, certificate settings, batches of certificates
+with their progress, and the list of issued certificates.
+
+Organizers, administrators and supervisors download the workbook and see the certificates;
+only organizers change settings and print (checked again by the services).
+"""
+
+from __future__ import annotations
+
+import io
+
+import sqlalchemy as sa
+from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect,
+                   render_template, request, send_file, url_for)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from competition.access import ORGANIZING, READING, event_in_scope, role_required
+from competition.exports.forms import BatchForm, SettingsForm
+from competition.extensions import db
+from competition.models import Delegation, Event, ExportJob, Trade
+from competition.services import certificates, results_workbook
+from competition.services.errors import Invalid, NotAllowed
+from competition.views import page_number
+
+bp = Blueprint("exports", __name__, url_prefix="/manage/events/<event_code>/exports")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MIME = {"pdf": "application/pdf", "zip": "application/zip"}
+
+
+def _locale() -> str:
+    return str(get_locale() or "zh")
+
+
+def _base_url() -> str:
+    """Where the QR codes point: PUBLIC_BASE_URL, else the address this request came to."""
+    return current_app.config.get("PUBLIC_BASE_URL") or request.host_url
+
+
+def _by_code(model, event: Event, code: str | None):
+    if not code:
+        return None
+    found = db.session.scalar(sa.select(model).where(model.event_id == event.id,
+                                                     model.code == code))
+    if found is None:
+        abort(404)
+    return found
+
+
+def _trades(event: Event) -> list[Trade]:
+    return list(db.session.scalars(sa.select(Trade).where(Trade.event_id == event.id)
+                                   .order_by(Trade.code)))
+
+
+def _delegations(event: Event) -> list[Delegation]:
+    return list(db.session.scalars(sa.select(Delegation).where(Delegation.event_id == event.id)
+                                   .order_by(Delegation.code)))
+
+
+def _batch_form(event: Event) -> BatchForm:
+    form = BatchForm()
+    locale = _locale()
+    form.trade.choices = [("", _("Every trade"))] + [
+        (t.code, f"{t.code} {t.name(locale)}") for t in _trades(event)]
+    form.delegation.choices = [("", _("Every delegation"))] + [
+        (d.code, f"{d.code} {d.name(locale)}") for d in _delegations(event)]
+    return form
+
+
+def _flash(refusal: Invalid | NotAllowed) -> None:
+    problems = refusal.problems.values() if isinstance(refusal, Invalid) else [refusal.problem]
+    for problem in problems:
+        flash(problem.render(_), "error")
+
+
+@bp.get("")
+@role_required(*READING)
+def index(event_code: str):
+    event = event_in_scope(event_code)
+    organizing = current_user.role in ORGANIZING
+    return render_template("exports/index.html", event=event, delegations=_delegations(event),
+                           organizing=organizing,
+                           form=_batch_form(event) if organizing else None,
+                           jobs=certificates.recent_jobs(event) if organizing else [])
+
+
+@bp.get("/results.xlsx")
+@role_required(*READING)
+def workbook(event_code: str):
+    event = event_in_scope(event_code)
+    delegation = _by_code(Delegation, event, request.args.get("delegation"))
+    if delegation is None:
+        data = results_workbook.event_workbook(event, _locale())
+    else:
+        data = results_workbook.delegation_workbook(event, delegation, _locale())
+    return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True,
+                     download_name=results_workbook.file_name(event, delegation))
+
+
+@bp.route("/certificates/settings", methods=["GET", "POST"])
+@role_required(*ORGANIZING)
+def settings(event_code: str):
+    event = event_in_scope(event_code)
+    current = certificates.settings_for(event)
+    form = SettingsForm(obj=current)
+    if form.validate_on_submit():
+        def upload(field):
+            return field.data.read(certificates.MAX_IMAGE_BYTES + 1) if field.data else None
+        try:
+            certificates.save_settings(
+                event, current_user, layout=form.layout.data, language=form.language.data,
+                participation=form.participation.data, organizer_text=form.organizer_text.data,
+                date_text=form.date_text.data, background=upload(form.background_upload),
+                seal=upload(form.seal_upload), drop_background=form.drop_background.data,
+                drop_seal=form.drop_seal.data)
+        except Invalid as refusal:
+            for field, problem in refusal.problems.items():
+                name = f"{field}_upload" if field in ("background", "seal") else field
+                getattr(form, name or "layout").errors.append(problem.render(_))
+        else:
+            flash(_("Certificate settings saved."), "success")
+            return redirect(url_for(".settings", event_code=event.code))
+    status = 422 if form.errors else 200
+    return render_template("exports/settings.html", event=event, form=form,
+                           current=current), status
+
+
+@bp.get("/certificates/settings/<any(background, seal):which>")
+@role_required(*ORGANIZING)
+def settings_image(event_code: str, which: str):
+    event = event_in_scope(event_code)
+    current = certificates.settings_for(event)
+    data = getattr(current, which)
+    if not data:
+        abort(404)
+    return Response(data, mimetype=getattr(current, f"{which}_type") or "application/octet-stream")
+
+
+@bp.get("/certificates/settings/sample.pdf")
+@role_required(*ORGANIZING)
+def sample(event_code: str):
+    event = event_in_scope(event_code)
+    data = certificates.sample(event, certificates.settings_for(event), _base_url())
+    return Response(data, mimetype="application/pdf")
+
+
+@bp.post("/certificates/generate")
+@role_required(*ORGANIZING)
+def generate(event_code: str):
+    event = event_in_scope(event_code)
+    form = _batch_form(event)
+    if not form.validate_on_submit():
+        flash(_("Choose what to print."), "error")
+        return redirect(url_for(".index", event_code=event.code))
+    try:
+        job = certificates.start_job(
+            event, current_user, trade=_by_code(Trade, event, form.trade.data),
+            delegation=_by_code(Delegation, event, form.delegation.data),
+            kind=form.kind.data or None, fmt=form.format.data, base_url=_base_url())
+    except certificates.GlyphsMissing as missing:
+        return render_template("exports/glyphs.html", event=event, problems=missing.problems,
+                               refused=True), 422
+    except (Invalid, NotAllowed) as refusal:
+        _flash(refusal)
+        return redirect(url_for(".index", event_code=event.code))
+    return redirect(url_for(".job", event_code=event.code, job_id=job.id))
+
+
+def _job(event: Event, job_id: int) -> ExportJob:
+    job = db.session.get(ExportJob, job_id)
+    if job is None or job.event_id != event.id:
+        abort(404)
+    return job
+
+
+def _job_state(event: Event, job: ExportJob) -> dict:
+    return {"status": str(job.status), "done": job.done, "total": job.total, "error": job.error,
+            "download": url_for(".download", event_code=event.code, job_id=job.id)
+            if job.status == "done" else None}
+
+
+@bp.get("/jobs/<int:job_id>")
+@role_required(*ORGANIZING)
+def job(event_code: str, job_id: int):
+    event = event_in_scope(event_code)
+    found = _job(event, job_id)
+    return render_template("exports/job.html", event=event, job=found,
+                           state=_job_state(event, found))
+
+
+@bp.get("/jobs/<int:job_id>/progress")
+@role_required(*ORGANIZING)
+def job_progress(event_code: str, job_id: int):
+    event = event_in_scope(event_code)
+    response = jsonify(_job_state(event, _job(event, job_id)))
+    response.cache_control.no_store = True
+    return response
+
+
+@bp.get("/jobs/<int:job_id>/download")
+@role_required(*ORGANIZING)
+def download(event_code: str, job_id: int):
+    event = event_in_scope(event_code)
+    found = _job(event, job_id)
+    path = certificates.job_file(found)
+    if path is None:
+        abort(404)
+    return send_file(path, mimetype=MIME.get(path.suffix.lstrip("."), "application/octet-stream"),
+                     as_attachment=True, download_name=found.download_name)
+
+
+@bp.post("/certificates/issue")
+@role_required(*ORGANIZING)
+def issue(event_code: str):
+    event = event_in_scope(event_code)
+    try:
+        report = certificates.issue(event, current_user)
+    except (Invalid, NotAllowed) as refusal:
+        _flash(refusal)
+    else:
+        flash(_("%(issued)s certificates issued, %(kept)s unchanged, %(revoked)s revoked.",
+                issued=report.issued, kept=report.kept, revoked=report.revoked), "success")
+    return redirect(url_for(".certificate_list", event_code=event.code))
+
+
+@bp.get("/certificates")
+@role_required(*READING)
+def certificate_list(event_code: str):
+    event = event_in_scope(event_code)
+    trade = _by_code(Trade, event, request.args.get("trade"))
+    query = certificates.search(event, request.args.get("q", ""), request.args.get("status", ""),
+                                request.args.get("kind", ""), trade)
+    page = db.paginate(query, page=page_number(), per_page=current_app.config["PAGE_SIZE"],
+                       error_out=False)
+    return render_template("exports/certificates.html", event=event, page=page,
+                           trades=_trades(event), organizing=current_user.role in ORGANIZING)
+
+
+@bp.get("/certificates/glyphs")
+@role_required(*ORGANIZING)
+def glyphs(event_code: str):
+    event = event_in_scope(event_code)
+    return render_template("exports/glyphs.html", event=event, refused=False,
+                           problems=certificates.event_glyph_problems(event, _base_url()))
