@@ -6,17 +6,21 @@ import re
 import unicodedata
 
 from flask_babel import lazy_gettext as _l
-from wtforms import StringField
+from wtforms import DecimalField, StringField
 from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
+CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x9f]")
+
+
 def clean_text(value):
-    """Strip, fold full-width letters/digits (NFKC) and collapse inner white space."""
+    """Strip, fold full-width letters/digits (NFKC), drop control characters (which no name
+    holds and PostgreSQL refuses as NUL) and collapse inner white space."""
     if not isinstance(value, str):
         return value
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", value)).strip()
+    return re.sub(r"\s+", " ", CONTROL.sub("", unicodedata.normalize("NFKC", value))).strip()
 
 
 def clean_code(value):
@@ -41,6 +45,17 @@ def name_field(label, required: bool = True, max_length: int = 100) -> StringFie
     if required:
         validators.insert(0, DataRequired())
     return StringField(label, filters=[clean_text], validators=validators)
+
+
+class FiniteDecimalField(DecimalField):
+    """A decimal that is a number: "NaN", "sNaN" and "Infinity" parse as Decimals but are no
+    mark or weight (and a signalling NaN breaks the range check)."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and not self.data.is_finite():
+            self.data = None
+            raise ValueError(self.gettext("Not a valid decimal value."))
 
 
 class Unique:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, request, session
+from flask import Flask, abort, request, session
 from flask_limiter.util import get_remote_address
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -32,6 +32,13 @@ def init_app(app: Flask) -> None:
         # A permanent session is renewed on every request, so PERMANENT_SESSION_LIFETIME is an
         # idle timeout: a judge active all day stays logged in, a forgotten tablet does not.
         session.permanent = True
+
+    @app.before_request
+    def refuse_nul() -> None:
+        # No text holds a NUL, and PostgreSQL refuses one in any query: 400, not a 500.
+        fields = (*request.args.items(multi=True), *request.form.items(multi=True))
+        if "\x00" in request.path or any("\x00" in k or "\x00" in v for k, v in fields):
+            abort(400)
 
     @app.after_request
     def security_headers(response):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from competition.forms import clean_text
 
@@ -42,6 +42,6 @@ class AuditFilterForm(FlaskForm):
 
     trade = SelectField(_l("Trade"), coerce=int, default=0, validators=[Optional()])
     judge = StringField(_l("Judge (username)"), filters=[clean_text], validators=[Optional()])
-    entrant = IntegerField(_l("Entrant (id)"), validators=[Optional()])
+    entrant = IntegerField(_l("Entrant (id)"), validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("To"), validators=[Optional()])

@@ -23,7 +23,7 @@ class PersonForm(FlaskForm):
     birth_date = DateField(_l("Birth date"), validators=[Optional()])
     employer = StringField(_l("Employer or school"), filters=[clean_text], validators=[Length(max=200)])
     phone = StringField(_l("Phone"), filters=[clean_text], validators=[Length(max=40)])
-    remarks = TextAreaField(_l("Remarks"), validators=[Length(max=500)])
+    remarks = TextAreaField(_l("Remarks"), filters=[clean_text], validators=[Length(max=500)])
 
 
 class ContestantForm(PersonForm):

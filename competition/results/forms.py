@@ -7,7 +7,9 @@ from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from competition.forms import clean_text
+
 
 class AmendForm(FlaskForm):
     reason = TextAreaField(_l("Reason for the amendment (shown with the results)"),
-                           validators=[DataRequired(), Length(max=500)])
+                           filters=[clean_text], validators=[DataRequired(), Length(max=500)])

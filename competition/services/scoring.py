@@ -959,7 +959,7 @@ def audit_query(event: Event, filters: AuditFilter) -> sa.Select:
         query = query.where(AuditEntry.entrant_id == filters.entrant_id)
     if filters.date_from:
         query = query.where(AuditEntry.at >= datetime.combine(filters.date_from, time.min))
-    if filters.date_to:
+    if filters.date_to and filters.date_to < date.max:  # 9999-12-31 has no next day to stop at
         query = query.where(AuditEntry.at < datetime.combine(filters.date_to + timedelta(days=1),
                                                              time.min))
     return query.options(joinedload(AuditEntry.user), joinedload(AuditEntry.judge),

@@ -7,13 +7,13 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import (BooleanField, DateField, DecimalField, FieldList, FormField, IntegerField,
+from wtforms import (BooleanField, DateField, FieldList, FormField, IntegerField,
                      SelectField, SelectMultipleField, StringField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from competition.domain.aggregation import Aggregation, AspectKind
-from competition.forms import clean_text, code_field, name_field
+from competition.forms import FiniteDecimalField, clean_text, code_field, name_field
 from competition.models import EntryType, Role
 
 
@@ -71,7 +71,7 @@ class TradeForm(FlaskForm):
     quota_per_delegation = IntegerField(_l("Entrants per delegation (blank: no limit)"),
                                         validators=[Optional(), NumberRange(min=1, max=100)])
     uses_anonymous_codes = BooleanField(_l("Blind judging with anonymous codes"))
-    judgement_threshold = DecimalField(_l("Judgement discrepancy threshold"), default=Decimal(1),
+    judgement_threshold = FiniteDecimalField(_l("Judgement discrepancy threshold"), default=Decimal(1),
                                        validators=[InputRequired(), NumberRange(min=0, max=3)])
 
     def validate_team_size(self, field):
@@ -88,7 +88,7 @@ class CriterionForm(FlaskForm):
     code = code_field(_l("Code"), max_length=10)
     name_zh = name_field(_l("Name (Chinese)"))
     name_en = name_field(_l("Name (English)"), required=False)
-    weight = DecimalField(_l("Weight in % (blank: plain sum)"), places=None,
+    weight = FiniteDecimalField(_l("Weight in % (blank: plain sum)"), places=None,
                           validators=[Optional(), NumberRange(min=Decimal("0.01"), max=100)])
 
 
@@ -98,7 +98,7 @@ class AspectForm(FlaskForm):
     description_zh = name_field(_l("Description (Chinese)"), max_length=300)
     description_en = name_field(_l("Description (English)"), required=False, max_length=300)
     kind = SelectField(_l("Kind"), choices=options(ASPECT_KINDS))
-    max_mark = DecimalField(_l("Maximum mark"), places=None,
+    max_mark = FiniteDecimalField(_l("Maximum mark"), places=None,
                             validators=[InputRequired(), NumberRange(min=Decimal("0.01"), max=1000)])
     aggregation = SelectField(_l("Panel aggregation"), choices=options(AGGREGATIONS))
     trimmed_count = IntegerField(_l("Dropped highest/lowest marks"), default=1,
@@ -126,22 +126,22 @@ class AwardRuleForm(FlaskForm):
     quota_first = IntegerField(_l("First"), default=1, validators=[InputRequired(), NumberRange(0, 500)])
     quota_second = IntegerField(_l("Second"), default=1, validators=[InputRequired(), NumberRange(0, 500)])
     quota_third = IntegerField(_l("Third"), default=1, validators=[InputRequired(), NumberRange(0, 500)])
-    ratio_first = DecimalField(_l("First (%)"), default=Decimal(10), places=None,
+    ratio_first = FiniteDecimalField(_l("First (%)"), default=Decimal(10), places=None,
                                validators=[InputRequired(), NumberRange(0, 100)])
-    ratio_second = DecimalField(_l("Second (%)"), default=Decimal(20), places=None,
+    ratio_second = FiniteDecimalField(_l("Second (%)"), default=Decimal(20), places=None,
                                 validators=[InputRequired(), NumberRange(0, 100)])
-    ratio_third = DecimalField(_l("Third (%)"), default=Decimal(30), places=None,
+    ratio_third = FiniteDecimalField(_l("Third (%)"), default=Decimal(30), places=None,
                                validators=[InputRequired(), NumberRange(0, 100)])
     ratio_rounding = SelectField(_l("Rounding of counts"), choices=options([
         ("half_up", _l("Round half up")), ("floor", _l("Round down")), ("ceil", _l("Round up"))]))
-    tie_window = DecimalField(_l("Tie window (points)"), default=Decimal(2), places=None,
+    tie_window = FiniteDecimalField(_l("Tie window (points)"), default=Decimal(2), places=None,
                               validators=[InputRequired(), NumberRange(0, 100)])
     excellence = SelectField(_l("Excellence award"), choices=options([
         ("none", _l("None")), ("top_half", _l("Top half of the field without a medal")),
         ("threshold", _l("Score at or above a threshold"))]))
-    excellence_threshold = DecimalField(_l("Excellence threshold"), places=None,
+    excellence_threshold = FiniteDecimalField(_l("Excellence threshold"), places=None,
                                         validators=[Optional(), NumberRange(0, 10000)])
-    minimum_score = DecimalField(_l("Minimum score for any award"), places=None,
+    minimum_score = FiniteDecimalField(_l("Minimum score for any award"), places=None,
                                  validators=[Optional(), NumberRange(0, 10000)])
     small_field = BooleanField(_l("Fewer awards in small fields (6+: 3 tiers, 5: 2, 4: 1, 3 or fewer: none)"))
     titles = FieldList(FormField(TitleForm), min_entries=2, max_entries=5)

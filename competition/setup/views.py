@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 from flask import (Blueprint, Response, abort, flash, redirect, render_template, request,
                    url_for)
@@ -17,6 +19,7 @@ from competition.services import accounts, judges, setup
 from competition.services import setup_import
 from competition.services.errors import Invalid, NotAllowed
 from competition.setup import forms
+from competition.views import page_number
 
 bp = Blueprint("setup", __name__, url_prefix="/manage")
 
@@ -166,7 +169,7 @@ def delete_delegation(event_code: str, delegation_id: int):
 def trades(event_code: str):
     event = event_in_scope(event_code)
     filters = {k: request.args.get(k, "").strip() for k in ("q", "category", "kind")}
-    page = setup.trade_page(event, filters, request.args.get("page", 1, type=int))
+    page = setup.trade_page(event, filters, page_number())
     return render_template("setup/trades.html", event=event, page=page, filters=filters,
                            categories=setup.categories(event))
 
@@ -382,7 +385,7 @@ def _judge_form(event: Event, obj=None) -> forms.JudgeForm:
 def judge_list(event_code: str):
     event = event_in_scope(event_code)
     filters = {k: request.args.get(k, "").strip() for k in ("q", "trade", "delegation", "role")}
-    page = judges.judge_page(event, filters, request.args.get("page", 1, type=int))
+    page = judges.judge_page(event, filters, page_number())
     return render_template("setup/judges.html", event=event, page=page, filters=filters)
 
 
@@ -535,9 +538,12 @@ def import_template(event_code: str, kind: str):
     return xlsx_response(importer.template(event), f"{kind}-template.xlsx")
 
 
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]")  # names may carry a user's filter: no header injection
+
+
 def xlsx_response(data: bytes, filename: str) -> Response:
     return Response(
         data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f"attachment; filename={filename}",
+        headers={"Content-Disposition": f"attachment; filename={_SAFE_NAME.sub('_', filename)}",
                  "Cache-Control": "no-store"},
     )
