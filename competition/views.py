@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+import sqlalchemy as sa
 from flask import Blueprint, Flask, redirect, render_template, request, session, url_for
 from flask_babel import get_locale, gettext
 from flask_login import current_user
@@ -11,7 +12,7 @@ from flask_login import current_user
 from competition.domain.idcard import mask_id
 from competition.domain.people import mask_phone
 from competition.extensions import db
-from competition.models import Role
+from competition.models import Event, Role
 
 bp = Blueprint("core", __name__)
 MAX_PAGE = 100_000
@@ -40,7 +41,9 @@ def index():
     if current_user.is_authenticated:
         if current_user.role in (Role.ADMINISTRATOR, Role.ORGANIZER, Role.SUPERVISOR):
             return redirect(url_for("setup.events"))
-    return render_template("index.html")
+    events = db.session.scalars(sa.select(Event).order_by(Event.start_date.desc().nullslast(),
+                                                          Event.code)).all()
+    return render_template("index.html", events=events)
 
 
 @bp.post("/language")

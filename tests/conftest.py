@@ -143,7 +143,7 @@ def make_trade():
         n = next(_counter)
         entry_type = fields.pop("entry_type", EntryType.INDIVIDUAL)
         team_size = fields.pop("team_size", {EntryType.INDIVIDUAL: 1, EntryType.PAIR: 2}.get(entry_type, 3))
-        trade = Trade(event=event, code=code or f"T{n}", name_zh=fields.pop("name_zh", f"赛项{n}"),
+        trade = Trade(event=event, code=code or f"T{n}", name_zh=fields.pop("name_zh", f"测试赛项{n}"),
                       entry_type=entry_type, team_size=team_size, **fields)
         if aspects:
             criterion = Criterion(code="A", name_zh="实操", position=0)

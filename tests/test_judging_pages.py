@@ -270,3 +270,14 @@ def test_the_blank_marking_sheet_lists_entrants_and_aspects(scene, login):
     rows = next(iter(read_workbook(response.data).values()))
     assert any("A/A2 (0-3)" in [str(v) for v in r] for r in rows)
     assert sum(1 for r in rows if r and r[0] in ("1", "2", "3")) == 3
+
+
+def test_a_recused_cell_slipped_into_the_form_is_refused_with_the_reason(scene, login):
+    """The cell is not on the sheet, so the reason is said at the top of the page."""
+    client = login(scene.judges[0])
+    client.post("/language", data={"lang": "en"})
+    own = scene.entrants[0]  # the judge's own delegation
+    response = client.post(sheet_url(scene), data=form_for((own, scene.measurement, "5", None, "")))
+    assert response.status_code == 422
+    assert "may not mark an entrant of their own delegation" in response.get_data(as_text=True)
+    assert stored(scene.judges[0], own, scene.measurement) is None

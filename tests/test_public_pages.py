@@ -190,3 +190,10 @@ def test_public_pages_query_count_does_not_grow_with_the_field(scored_trade, mak
         with count_queries() as queries:
             assert client.get(url).status_code == 200
         assert queries.count <= 8, (url, queries.count)
+
+
+def test_the_start_page_lists_the_competitions_for_the_public(client, make_event):
+    from datetime import date
+    make_event(code="PUB1", name_zh="公开赛事", start_date=date(2026, 5, 1))
+    html = client.get("/").get_data(as_text=True)
+    assert "公开赛事" in html and "/events/PUB1/" in html

@@ -136,6 +136,10 @@ def _after_save(result, cells, trade, criterion_id):
         return 302, redirect(url_for(".sheet", trade_id=trade.id, criterion=criterion_id))
     for problem in result.problems:
         flash_problem(problem)
+    # A recused cell is never on the sheet, so its refusal cannot stand beside it: say it here.
+    for problem in {p.message: p for p in result.problems_by_cell.values()
+                    if p.message in scoring.RECUSALS}.values():
+        flash_problem(problem)
     if result.conflicts:
         flash(_("Nothing was saved: some marks were changed by someone else since you "
                 "loaded the sheet. Check them and save again."), "error")

@@ -63,6 +63,7 @@ NOT_CHIEF = N_("Only the chief judge of this trade may do this.")
 NOT_ORGANIZER = N_("Only an organizer of this event may do this.")
 OWN_DELEGATION = N_("A judge may not mark an entrant of their own delegation.")
 DECLARED_CONFLICT = N_("A declared conflict of interest keeps this judge from marking this entrant.")
+RECUSALS = frozenset({OWN_DELEGATION, DECLARED_CONFLICT})
 REASON_REQUIRED = N_("Give a reason for this change.")
 CONFLICT_SEEN = N_("Changed by someone else since you loaded the sheet: now %(current)s.")
 
@@ -662,6 +663,8 @@ def progress(trade: Trade) -> Progress:
     panel = load_panel(trade)
     active = [e for e, (_d, status) in panel.entrants.items() if status == EntrantStatus.REGISTERED]
     per_aspect = {a.id: 0 for a in aspects}
+    judged = [a for a in aspects if a.kind != AspectKind.MEASUREMENT]
+    judged_ids = {a.id for a in judged}
     missing = {}
     entered: dict[int, int] = defaultdict(int)
     expected: dict[int, int] = defaultdict(int)
@@ -677,11 +680,13 @@ def progress(trade: Trade) -> Progress:
                 short += 1
         if short:
             missing[entrant_id] = short
-        for judge_id in panel.judges:
+        # A judge's own share: every judgement and panel aspect of every entrant they may mark.
+        # Measurements are entered once by any judge, so they count per aspect, not per judge.
+        for judge_id in panel.scorers:
             if panel.recusal(judge_id, entrant_id) is None:
-                expected[judge_id] += len(aspects)
-        for by_judge in given.values():
-            for judge_id in by_judge:
+                expected[judge_id] += len(judged)
+        for aspect_id in judged_ids:
+            for judge_id in given.get(aspect_id, ()):
                 entered[judge_id] += 1
     users = db.session.scalars(sa.select(User).where(User.id.in_(panel.judges))).all()
     judges = sorted(users, key=lambda u: (not panel.judges[u.id], u.username))

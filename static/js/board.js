@@ -82,7 +82,7 @@
       })
       .then(function (data) {
         var stamp = document.getElementById("board-updated");
-        if (stamp) { stamp.textContent = new Date().toLocaleTimeString(); }
+        if (stamp) { stamp.textContent = new Date().toLocaleTimeString(document.documentElement.lang || undefined); }
         if (data) { slides = build(data); show(); }
       })
       .catch(function () { /* keep showing the last data; try again at the next refresh */ });

@@ -64,9 +64,15 @@
       }
     });
     var status = form.querySelector(".sheet-status");
-    if (status) {
+    function count() {
       var missing = inputs.filter(function (i) { return i.value.trim() === ""; }).length;
-      status.textContent = missing ? missing + " ∅" : "✓";
+      status.textContent = missing
+        ? status.getAttribute("data-missing").replace("{n}", missing)
+        : status.getAttribute("data-full");
+    }
+    if (status) {
+      count();
+      inputs.forEach(function (input) { input.addEventListener("input", count); });
     }
   }
 
