@@ -169,12 +169,13 @@ def test_anonymous_users_are_sent_to_log_in(scored_trade, client):
 def test_organizer_publishes_and_amends_from_the_page(scored_trade, make_user, login, client):
     s = scored_trade([90, 80])
     login(make_user(Role.ORGANIZER, s.event))
+    client.post("/language", data={"lang": "en"})
     base = f"/manage/events/{s.event.code}/results/{s.trade.code}"
     assert 'action="' + base + '/publish"' in client.get(base).get_data(as_text=True)
     client.post(base + "/publish")
     assert results.public_trade(s.event, s.trade).version == 1
     response = client.post(base + "/amend", data={"reason": ""}, follow_redirects=True)
-    assert "Give the reason" in response.get_data(as_text=True) or "原因" in response.get_data(as_text=True)
+    assert "Give the reason" in response.get_data(as_text=True)
     assert results.public_trade(s.event, s.trade).version == 1
     client.post(base + "/amend", data={"reason": "Corrected"})
     assert results.public_trade(s.event, s.trade).version == 2
@@ -194,6 +195,7 @@ def test_embargo_and_release_from_the_event_page(scored_trade, make_user, login,
     organizer = make_user(Role.ORGANIZER, s.event)
     results.publish(s.trade, organizer)
     login(organizer)
+    client.post("/language", data={"lang": "en"})
     client.post(f"/manage/events/{s.event.code}/results/embargo", data={"embargo": "on"})
     db.session.refresh(s.event)
     assert s.event.results_embargoed and results.public_trade(s.event, s.trade) is None
@@ -201,7 +203,7 @@ def test_embargo_and_release_from_the_event_page(scored_trade, make_user, login,
     db.session.refresh(s.event)
     assert results.public_trade(s.event, s.trade) is not None
     listing = page(client, s).get_data(as_text=True)
-    assert "Released" in listing or "发布" in listing
+    assert "Released" in listing
     assert 'name="reason"' in page(client, s, f"/{s.trade.code}").get_data(as_text=True)
 
 
