@@ -4,6 +4,7 @@ import pytest
 
 from competition import create_app
 from competition.config import TestConfig
+from competition.extensions import db
 from competition.models import Role
 
 
@@ -13,7 +14,10 @@ def limited_app(database_url):
     settings.update(SQLALCHEMY_DATABASE_URI=database_url, WTF_CSRF_ENABLED=False,
                     RATELIMIT_ENABLED=True, LOGIN_LIMIT_ACCOUNT="3 per 5 minutes",
                     LOGIN_LIMIT_ADDRESS="5 per 5 minutes")
-    return create_app(settings)
+    app = create_app(settings)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
 
 
 def test_every_page_sends_security_headers(client):
