@@ -186,11 +186,11 @@ def import_contestants(event: Event, data: bytes) -> ImportReport:
 def _write(event, new_rows, updates, teams, report: ImportReport) -> None:
     # Entrants first, flushed in one go, then contestants by foreign key: setting relationships
     # on thousands of new objects costs more than the inserts themselves.
-    trades = {trade.id: trade for _, trade, _, _ in new_rows}
-    counts = Counter(trade.id for _, trade, _, _ in new_rows)
+    trades = {row[1].id: row[1] for row in new_rows}
+    counts = Counter(row[1].id for row in new_rows)
     numbers = {trade_id: iter(next_numbers(trades[trade_id], n)) for trade_id, n in counts.items()}
     entrants = []
-    for _, trade, delegation, person in new_rows:
+    for _row, trade, delegation, person in new_rows:
         entrant = teams.get((trade.id, person.team_name)) if person.team_name else None
         if entrant is None:
             entrant = Entrant(trade_id=trade.id, delegation_id=delegation.id,

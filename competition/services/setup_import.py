@@ -12,15 +12,13 @@ from dataclasses import dataclass
 from io import BytesIO
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from openpyxl import load_workbook
 from werkzeug.datastructures import MultiDict
 
 from competition.domain.aggregation import Aggregation, AspectKind
 from competition.domain.messages import N_, Problem
 from competition.extensions import db
-from competition.models import (Aspect, Criterion, Delegation, EntryType, Event, JudgeAssignment,
-                                Role, Trade, User)
+from competition.models import Aspect, Criterion, Event, JudgeAssignment, Role, Trade, User
 from competition.services import accounts
 from competition.services.importing import (NOT_A_CHOICE, ImportReport, parse_bool, parse_choice,
                                             read_upload, text)

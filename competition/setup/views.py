@@ -9,12 +9,10 @@ from flask import (Blueprint, Response, abort, flash, redirect, render_template,
                    url_for)
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
 
 from competition.access import ORGANIZING, READING, event_in_scope, role_required
 from competition.extensions import db
-from competition.models import (Aspect, Criterion, Delegation, EntryType, Event, JudgeAssignment,
-                                Role, Trade, User)
+from competition.models import Aspect, Criterion, Delegation, Event, Role, Trade, User
 from competition.services import accounts, judges, setup
 from competition.services import setup_import
 from competition.services.errors import Invalid, NotAllowed
@@ -256,24 +254,9 @@ def _assign_form(event: Event) -> forms.AssignmentForm:
 def criterion(event_code: str, trade_code: str, criterion_id: int | None = None):
     event = event_in_scope(event_code)
     trade = trade_in_event(event, trade_code)
-    existing = None
-    if criterion_id is not None:
-        existing = db.session.get(Criterion, criterion_id)
-        if existing is None or existing.trade_id != trade.id:
-            abort(404)
+    existing = scheme_part_in_trade(trade, Criterion, criterion_id)
     form = forms.CriterionForm(prefix="c", obj=existing)
-    if form.validate_on_submit():
-        try:
-            setup.save_criterion(trade, existing, form.data)
-        except (Invalid, NotAllowed) as refusal:
-            _scheme_refusal(form, refusal)
-        else:
-            flash(_("Saved."), "success")
-            return redirect(url_for(".trade", event_code=event.code, trade_code=trade.code))
-    return render_template("setup/simple_form.html", event=event, form=form,
-                           title=_("Criterion"), back=url_for(".trade", event_code=event.code,
-                                                              trade_code=trade.code)), \
-        422 if request.method == "POST" else 200
+    return _scheme_form(event, trade, form, setup.save_criterion, existing, _("Criterion"))
 
 
 @bp.post("/events/<event_code>/trades/<trade_code>/aspects")
@@ -283,32 +266,38 @@ def criterion(event_code: str, trade_code: str, criterion_id: int | None = None)
 def aspect(event_code: str, trade_code: str, aspect_id: int | None = None):
     event = event_in_scope(event_code)
     trade = trade_in_event(event, trade_code)
-    existing = None
-    if aspect_id is not None:
-        existing = db.session.get(Aspect, aspect_id)
-        if existing is None or existing.criterion.trade_id != trade.id:
-            abort(404)
+    existing = scheme_part_in_trade(trade, Aspect, aspect_id)
     form = forms.AspectForm(prefix="a", obj=existing)
     form.criterion_id.choices = forms.options((c.id, f"{c.code} {c.name_zh}") for c in trade.criteria)
+    return _scheme_form(event, trade, form, setup.save_aspect, existing, _("Aspect"))
+
+
+def scheme_part_in_trade(trade: Trade, model, part_id: int | None):
+    """The criterion or aspect ``part_id`` of this trade (None for a new one); 404 otherwise."""
+    if part_id is None:
+        return None
+    part = db.session.get(model, part_id)
+    owner = part and (part.trade_id if isinstance(part, Criterion) else part.criterion.trade_id)
+    if part is None or owner != trade.id:
+        abort(404)
+    return part
+
+
+def _scheme_form(event: Event, trade: Trade, form, save, existing, title: str):
+    """Save a criterion or aspect form through ``save``, or show it again with the refusal."""
+    back = url_for(".trade", event_code=event.code, trade_code=trade.code)
     if form.validate_on_submit():
         try:
-            setup.save_aspect(trade, existing, form.data)
-        except (Invalid, NotAllowed) as refusal:
-            _scheme_refusal(form, refusal)
+            save(trade, existing, form.data)
+        except Invalid as refusal:
+            form_failed(form, refusal)
+        except NotAllowed as refusal:
+            refused(refusal.problem)
         else:
             flash(_("Saved."), "success")
-            return redirect(url_for(".trade", event_code=event.code, trade_code=trade.code))
-    return render_template("setup/simple_form.html", event=event, form=form,
-                           title=_("Aspect"), back=url_for(".trade", event_code=event.code,
-                                                           trade_code=trade.code)), \
-        422 if request.method == "POST" else 200
-
-
-def _scheme_refusal(form, refusal) -> None:
-    if isinstance(refusal, Invalid):
-        form_failed(form, refusal)
-    else:
-        refused(refusal.problem)
+            return redirect(back)
+    return render_template("setup/simple_form.html", event=event, form=form, title=title,
+                           back=back), 422 if request.method == "POST" else 200
 
 
 @bp.post("/events/<event_code>/trades/<trade_code>/criteria/<int:criterion_id>/delete")
@@ -318,10 +307,8 @@ def delete_scheme_part(event_code: str, trade_code: str, criterion_id: int | Non
                        aspect_id: int | None = None):
     event = event_in_scope(event_code)
     trade = trade_in_event(event, trade_code)
-    part = db.session.get(Criterion, criterion_id) if criterion_id else db.session.get(Aspect, aspect_id)
-    owner = part and (part.trade_id if isinstance(part, Criterion) else part.criterion.trade_id)
-    if part is None or owner != trade.id:
-        abort(404)
+    part = (scheme_part_in_trade(trade, Criterion, criterion_id) if criterion_id
+            else scheme_part_in_trade(trade, Aspect, aspect_id))
     try:
         setup.delete_scheme_part(trade, part)
     except NotAllowed as refusal:
