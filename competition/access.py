@@ -15,7 +15,8 @@ from flask import Flask, abort, request
 from flask_login import current_user
 
 from competition.extensions import db, login
-from competition.models import Event, Role, User
+from competition.models import Event, Role, Trade, User
+from competition.services.setup import find_trade
 
 log = logging.getLogger("competition.access")
 
@@ -71,6 +72,15 @@ def event_in_scope(event_code: str) -> Event:
     if not can_see_event(current_user, event):
         refuse(f"event {event_code} out of scope")
     return event
+
+
+def trade_in_event(event: Event, trade_code: str) -> Trade:
+    """The event's trade by code (the event already checked with :func:`event_in_scope`): 404
+    if there is none."""
+    trade = find_trade(event, trade_code)
+    if trade is None:
+        abort(404)
+    return trade
 
 
 def init_app(app: Flask) -> None:

@@ -12,8 +12,9 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from competition.extensions import db
-from competition.models import Event, Role, User
+from competition.models import Event, Role, Trade, User
 from competition.services import accounts, backup, demo
+from competition.services.setup import find_trade
 
 
 def init_app(app: Flask) -> None:
@@ -36,6 +37,14 @@ def report_import(report) -> None:
     click.echo(report.summary(lambda s: s))
     if not report.ok:
         raise SystemExit(1)
+
+
+def trade_by_code(event: Event, code: str) -> Trade:
+    """The event's trade by code, or a command-line error."""
+    trade = find_trade(event, code)
+    if trade is None:
+        raise click.ClickException(f"No trade with code {code} in event {event.code}.")
+    return trade
 
 
 def event_by_code(code: str) -> Event:

@@ -16,11 +16,12 @@ from flask_babel import gettext as _
 
 from competition.domain.medal_table import Order
 from competition.extensions import db
-from competition.models import Event, Trade
+from competition.models import Event
 from competition.public import caching
 from competition.results.labels import award_code, award_text, format_score, status_text
 from competition.services import results
 from competition.services.results import Line, MedalLine, PublishedTrade
+from competition.services.setup import find_trade
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 BOARD_TRADES = 8
@@ -91,8 +92,7 @@ def medal_table(event_code: str):
 @bp.get("/events/<event_code>/trades/<trade_code>/results")
 def trade_results(event_code: str, trade_code: str):
     event = _event(event_code)
-    trade = event and db.session.scalar(sa.select(Trade).where(Trade.event_id == event.id,
-                                                               Trade.code == trade_code))
+    trade = event and find_trade(event, trade_code)
     version = results.public_trade(event, trade) if trade else None
     if version is None:
         return _not_found()

@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from flask import current_app
 from flask.cli import with_appcontext
 
-from competition.cli import event_by_code
+from competition.cli import event_by_code, trade_by_code
 from competition.extensions import db
-from competition.models import CertificateKind, Delegation, Event, Trade
+from competition.models import CertificateKind, Delegation, Event
 from competition.services import certificates, results_workbook
 from competition.services.errors import Invalid, NotAllowed
 
@@ -21,14 +21,6 @@ def _delegation(event: Event, code: str) -> Delegation:
                                                           Delegation.code == code))
     if found is None:
         raise click.ClickException(f"No delegation with code {code} in event {event.code}.")
-    return found
-
-
-def _trade(event: Event, code: str) -> Trade:
-    found = db.session.scalar(sa.select(Trade).where(Trade.event_id == event.id,
-                                                     Trade.code == code))
-    if found is None:
-        raise click.ClickException(f"No trade with code {code} in event {event.code}.")
     return found
 
 
@@ -74,7 +66,7 @@ def certificates_command(event_code: str, trade_code: str | None, delegation_cod
     if not base_url:
         raise click.ClickException("Give --base-url https://… or set PUBLIC_BASE_URL: the QR "
                                    "codes must point at the public verification page.")
-    trade = _trade(event, trade_code) if trade_code else None
+    trade = trade_by_code(event, trade_code) if trade_code else None
     delegation = _delegation(event, delegation_code) if delegation_code else None
     try:
         certs, data, settings = certificates.prepare(event, None, trade=trade,

@@ -12,7 +12,8 @@ from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from competition.access import ORGANIZING, READING, event_in_scope, refuse, role_required
+from competition.access import (ORGANIZING, READING, event_in_scope, refuse, role_required,
+                                trade_in_event)
 from competition.extensions import db
 from competition.judging import forms
 from competition.models import (Conflict, Contestant, Delegation, Event, Role, Trade,
@@ -49,14 +50,6 @@ def trade_in_scope(trade_id: int) -> Trade:
         abort(404)
     if current_user.role != Role.ADMINISTRATOR and current_user.event_id != trade.event_id:
         refuse(f"trade {trade_id} out of scope")
-    return trade
-
-
-def trade_by_code(event: Event, code: str) -> Trade:
-    trade = db.session.scalar(sa.select(Trade).where(Trade.event_id == event.id,
-                                                     Trade.code == code))
-    if trade is None:
-        abort(404)
     return trade
 
 
@@ -302,7 +295,7 @@ def overview(event_code: str):
 @role_required(*READING)
 def control(event_code: str, code: str):
     event = event_in_scope(event_code)
-    trade = trade_by_code(event, code)
+    trade = trade_in_event(event, code)
     last = db.session.scalars(scoring.audit_query(event, scoring.AuditFilter(trade_id=trade.id))
                               .where(scoring.AuditEntry.entrant_id.is_(None)).limit(10)).unique().all()
     return render_template("judging/control.html", event=event, trade=trade, history=last,
@@ -314,7 +307,7 @@ def control(event_code: str, code: str):
 @role_required(*ORGANIZING)
 def open_trade(event_code: str, code: str):
     event = event_in_scope(event_code)
-    trade = trade_by_code(event, code)
+    trade = trade_in_event(event, code)
     try:
         scoring.open_trade(trade, current_user)
     except NotAllowed as refusal:
@@ -328,7 +321,7 @@ def open_trade(event_code: str, code: str):
 @role_required(*ORGANIZING)
 def unlock(event_code: str, code: str):
     event = event_in_scope(event_code)
-    trade = trade_by_code(event, code)
+    trade = trade_in_event(event, code)
     form = forms.ReasonForm()
     try:
         scoring.unlock(trade, current_user, form.reason.data if form.validate_on_submit() else "")

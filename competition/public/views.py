@@ -8,9 +8,10 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, make_response, render_template, request
 from flask_babel import get_locale
 
+from competition.access import trade_in_event
 from competition.domain.medal_table import Order
 from competition.extensions import db
-from competition.models import Delegation, Event, Trade
+from competition.models import Delegation, Event
 from competition.public import caching
 from competition.results import labels
 from competition.services import certificates, results
@@ -52,10 +53,7 @@ def event_home(event_code: str):
 @bp.get("/events/<event_code>/trades/<trade_code>")
 def trade_results(event_code: str, trade_code: str):
     event = _event(event_code)
-    trade = db.session.scalar(sa.select(Trade).where(Trade.event_id == event.id,
-                                                     Trade.code == trade_code))
-    if trade is None:
-        abort(404)
+    trade = trade_in_event(event, trade_code)
 
     def render():
         version = results.public_trade(event, trade)

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from competition.access import ORGANIZING, READING, event_in_scope, role_required
+from competition.access import ORGANIZING, READING, event_in_scope, role_required, trade_in_event
 from competition.extensions import db
 from competition.models import Contestant, Delegation, Entrant, EntrantStatus, Trade
 from competition.registration import forms
@@ -15,7 +15,7 @@ from competition.services import contestant_import, registration, venue_lists
 from competition.services.errors import Invalid, NotAllowed
 from competition.services.registration import Person
 from competition.setup.forms import UploadForm, options
-from competition.setup.views import form_failed, object_in_event, refused, trade_in_event, xlsx_response
+from competition.setup.views import form_failed, object_in_event, refused, xlsx_response
 from competition.views import page_number, safe_next
 
 bp = Blueprint("registration", __name__, url_prefix="/manage/events/<event_code>")

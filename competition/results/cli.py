@@ -6,12 +6,10 @@ import unicodedata
 from collections.abc import Sequence
 
 import click
-import sqlalchemy as sa
 from flask.cli import with_appcontext
 
-from competition.cli import event_by_code
-from competition.extensions import db
-from competition.models import Event, Trade
+from competition.cli import event_by_code, trade_by_code
+from competition.models import Trade
 from competition.results.labels import award_text, format_score, status_text
 from competition.services import results
 from competition.services.errors import Invalid, NotAllowed
@@ -39,13 +37,6 @@ def format_table(headers: Sequence[str], rows: Sequence[Sequence[object]],
     return "\n".join([line(cells[0]), rule] + [line(r) for r in cells[1:]])
 
 
-def _trade(event: Event, code: str) -> Trade:
-    trade = db.session.scalar(sa.select(Trade).where(Trade.event_id == event.id, Trade.code == code))
-    if trade is None:
-        raise click.ClickException(f"No trade with code {code} in event {event.code}.")
-    return trade
-
-
 def _problem(refusal: Invalid | NotAllowed) -> str:
     problems = refusal.problems.values() if isinstance(refusal, Invalid) else [refusal.problem]
     return " ".join(p.render() for p in problems)
@@ -59,7 +50,7 @@ def publish_command(event_code: str, trade_code: str | None) -> None:
     """Publish a signed-off trade's results, or those of every signed-off trade of the event."""
     event = event_by_code(event_code)
     if trade_code:
-        trade = _trade(event, trade_code)
+        trade = trade_by_code(event, trade_code)
         try:
             version = results.publish(trade, None)
         except (Invalid, NotAllowed) as refusal:
@@ -95,7 +86,7 @@ def results_command(event_code: str, trade_code: str | None) -> None:
     """Print a trade's provisional results, or the event's trades and its medal table."""
     event = event_by_code(event_code)
     if trade_code:
-        trade = _trade(event, trade_code)
+        trade = trade_by_code(event, trade_code)
         state = results.trade_states(event, [trade])[0]
         published = f"published, version {state.versions}" if state.published else "not published"
         click.echo(f"{trade.code} {trade.name_zh} — {trade.status.value}, {published}")

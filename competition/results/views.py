@@ -7,12 +7,13 @@ publish, amend, release or embargo (checked again by the service).
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from competition.access import ORGANIZING, READING, event_in_scope, refuse, role_required
+from competition.access import (ORGANIZING, READING, event_in_scope, refuse, role_required,
+                                trade_in_event)
 from competition.extensions import db
 from competition.models import Event, JudgeAssignment, Role, Trade
 from competition.results import labels
@@ -26,10 +27,7 @@ SEEING = (*READING, Role.CHIEF_JUDGE)
 
 
 def _trade(event: Event, trade_code: str) -> Trade:
-    trade = db.session.scalar(sa.select(Trade).where(Trade.event_id == event.id,
-                                                     Trade.code == trade_code))
-    if trade is None:
-        abort(404)
+    trade = trade_in_event(event, trade_code)
     if not results.can_see_provisional(current_user, trade):
         refuse(f"provisional results of {trade_code}")
     return trade

@@ -107,6 +107,11 @@ TRADE_FIELDS = ("code", "name_zh", "name_en", "category", "entry_type", "team_si
                 "judgement_threshold")
 
 
+def find_trade(event: Event, code: str) -> Trade | None:
+    """The event's trade with this code, if there is one."""
+    return db.session.scalar(sa.select(Trade).where(Trade.event_id == event.id, Trade.code == code))
+
+
 def save_trade(event: Event, trade: Trade | None, data: dict) -> Trade:
     """Create or update a trade; its entry type can change only while nobody is registered."""
     _check_code_and_name(Trade, event, data, trade.id if trade else None)

@@ -10,7 +10,7 @@ from flask import (Blueprint, Response, abort, flash, redirect, render_template,
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from competition.access import ORGANIZING, READING, event_in_scope, role_required
+from competition.access import ORGANIZING, READING, event_in_scope, role_required, trade_in_event
 from competition.extensions import db
 from competition.models import Aspect, Criterion, Delegation, Event, Role, Trade, User
 from competition.services import accounts, judges, setup
@@ -34,14 +34,6 @@ def form_failed(form, refusal: Invalid) -> None:
 
 def refused(problem) -> None:
     flash(problem.render(_), "error")
-
-
-def trade_in_event(event: Event, trade_code: str) -> Trade:
-    trade = db.session.scalar(sa.select(Trade).where(Trade.event_id == event.id,
-                                                     Trade.code == trade_code))
-    if trade is None:
-        abort(404)
-    return trade
 
 
 def object_in_event(model, object_id: int, event: Event):
