@@ -5,11 +5,10 @@ from __future__ import annotations
 import logging
 import os
 
-from flask import Flask, request, session
+from flask import Flask
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Engine
-from werkzeug.routing import IntegerConverter
 
 from competition.config import INSTANCE, ROOT, Config, _secret_key
 from competition.extensions import babel, csrf, db, login, migrate
@@ -23,6 +22,8 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    from competition.web import DatabaseInteger, select_locale
+
     app.url_map.converters["int"] = DatabaseInteger
     app.config.from_object(Config)
     if isinstance(config, dict):
@@ -47,48 +48,17 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     login.login_message = _l("Please log in to see this page.")
     login.session_protection = "basic"
 
-    from competition import access, cli, security, views  # noqa: F401  (registers loaders and handlers)
-    from competition.auth.views import bp as auth_bp
-    from competition.registration.views import bp as registration_bp
-    from competition.setup.views import bp as setup_bp
-    from competition.judging.views import bp as judging_bp
-    from competition.results.views import bp as results_bp
-    from competition.public.views import bp as public_bp
-    from competition.api.views import bp as api_bp
-    from competition.exports.views import bp as exports_bp
+    from competition import api, auth, cli, core, exports, judging, public, registration, \
+        results, setup, web
 
-    app.register_blueprint(views.bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(setup_bp)
-    app.register_blueprint(judging_bp)
-    app.register_blueprint(results_bp)
-    app.register_blueprint(public_bp)
-    app.register_blueprint(api_bp)
-    app.register_blueprint(registration_bp)
-    app.register_blueprint(exports_bp)
-    security.init_app(app)
+    web.init_app(app)
+    for blueprint in (core.bp, auth.bp, setup.bp, judging.bp, results.bp, public.bp, api.bp,
+                      registration.bp, exports.bp):
+        app.register_blueprint(blueprint)
     cli.init_app(app)
-    access.init_app(app)
-    views.init_app(app)
 
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"))
     return app
-
-
-class DatabaseInteger(IntegerConverter):
-    """``<int:...>`` in URLs: an id beyond the database's integers matches no page (404) instead
-    of overflowing in the query."""
-
-    def __init__(self, url_map, *args, max: int = 2**31 - 1, **kwargs):
-        super().__init__(url_map, *args, max=max, **kwargs)
-
-
-def select_locale() -> str:
-    """The user's chosen language, else the browser's best match, else Chinese."""
-    chosen = session.get("lang")
-    if chosen in ("zh", "en"):
-        return chosen
-    return request.accept_languages.best_match(["zh", "en"]) or "zh"
 
 
 @sa_event.listens_for(Engine, "connect")

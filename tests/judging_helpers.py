@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from competition.extensions import db
 from competition.models import (Aspect, AuditEntry, Delegation, Entrant, Event, Role, Score, Trade,
                                 TradeStatus, User)
-from competition.services import scoring
+from competition.domain.panel import CellKey, Scorer, cell_problem
+from competition.services import judging
 
 
 @dataclass
@@ -59,8 +60,8 @@ def scene(make_event, make_delegation, make_trade, make_user, make_entrant) -> S
 
 
 def cell(entrant: Entrant, aspect: Aspect, value: str, version: int | None = None,
-         judge: User | None = None) -> scoring.CellInput:
-    return scoring.CellInput(entrant.id, aspect.id, value, version,
+         judge: User | None = None) -> judging.CellInput:
+    return judging.CellInput(entrant.id, aspect.id, value, version,
                              judge.id if judge is not None else None)
 
 
@@ -79,9 +80,20 @@ def audit_count() -> int:
 
 
 def fill(s: Scene, entrants=None, judges=None, value: str = "2") -> None:
-    """Every eligible judge gives every entrant ``value`` on every aspect."""
+    """Every judge gives every entrant they are not recused from (the domain's rule) ``value``
+    on every aspect."""
+    panel = judging.load_panel(s.trade)
     for judge in judges or [*s.judges, s.chief]:
         marks = [cell(e, a, value) for e in entrants or s.entrants for a in s.aspects
-                 if not (judge.delegation_id and judge.delegation_id == e.delegation_id)]
-        result = scoring.save_sheet(judge, s.trade, marks)
+                 if panel.recusal(judge.id, e.id) is None]
+        result = judging.save_sheet(judge, s.trade, marks)
         assert result.ok, result
+
+
+def may_score(judge: User, entrant: Entrant, aspect: Aspect):
+    """Why ``judge`` may not enter their own mark for ``entrant`` on ``aspect`` (the domain's
+    rule for writing a mark, over the trade's panel as loaded from the database), or None."""
+    trade = entrant.trade
+    aspect_ids = {aspect.id} if aspect.criterion.trade_id == trade.id else set()
+    return cell_problem(judging.load_panel(trade), Scorer(judge.id, judge.role),
+                        CellKey(judge.id, entrant.id, aspect.id), aspect_ids, trade.status)

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from competition.extensions import db
 from competition.models import (Certificate, CertificateSettings, Criterion, ExportJob, JobStatus, Role,
                                 TradeStatus)
-from competition.services import certificates, results, scoring
+from competition.services import certificates, judging, results
 from tests.conftest import PASSWORD, CleanClient
 from tests.results_helpers import add_marks, sign_off
 
@@ -90,7 +90,7 @@ def build_world(make_event, make_delegation, make_trade, make_user, make_entrant
     e_d1 = make_entrant(t1, d1, draw_number=1)
     e_d2 = make_entrant(t1, d2, draw_number=2)
     e_conflict = make_entrant(t1, d2, draw_number=3)
-    scoring.declare_conflict(event, users["organizer"], users["judge"],
+    judging.declare_conflict(event, users["organizer"], users["judge"],
                              contestant=e_conflict.members[0], reason="former trainer")
 
     published = [make_entrant(t2, d, draw_number=i + 1) for i, d in enumerate((d1, d2))]
@@ -114,7 +114,7 @@ def build_world(make_event, make_delegation, make_trade, make_user, make_entrant
         scheme.criteria.append(criterion)
         db.session.commit()
         judge = make_user(Role.JUDGE, event, username=f"spare{i}", trades=[t1])
-        conflict = scoring.declare_conflict(event, users["organizer"], judge, delegation=d2)
+        conflict = judging.declare_conflict(event, users["organizer"], judge, delegation=d2)
         world.spares[role] = Spare(
             delegation_id=make_delegation(event, code=f"SP{i}").id,
             trade_code=make_trade(event, code=f"X{i}").code, scheme_trade_code=scheme.code,

@@ -254,7 +254,7 @@ def test_failed_job_records_its_error(competition, monkeypatch):
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("disk full")
-    monkeypatch.setattr(certificates, "write_batch", broken)
+    monkeypatch.setattr("competition.services.certificates.jobs.write_batch", broken)
     certificates.run_job(job.id)
     db.session.expire_all()
     assert job.status == JobStatus.FAILED and "disk full" in job.error

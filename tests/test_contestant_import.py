@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from competition.extensions import db
 from competition.models import Contestant, Delegation, Entrant, EntryType, Event, Role, Trade, TradeStatus
-from competition.services.contestant_import import import_contestants
+from competition.services import imports
 from tests.helpers import report_rows, upload
 from tests.registration_helpers import (EN_HEADERS, ZH_HEADERS, annotated_workbook, big_upload,
                                         client_for, contestants_workbook, open_xlsx, page_text,
@@ -95,19 +95,19 @@ def test_a_good_file_imports_everyone(organizer, world):
 
 
 def test_english_headers_work_the_same(world):
-    report = import_contestants(world.event, contestants_workbook(good_rows(), EN_HEADERS))
+    report = imports.run("contestants", world.event, contestants_workbook(good_rows(), EN_HEADERS))
     assert report.ok, report.lines(str)
     assert report.created == 6 and len(all_contestants()) == 6
 
 
 def test_reimporting_the_same_file_adds_nobody(world):
     data = contestants_workbook(good_rows())
-    assert import_contestants(world.event, data).created == 6
-    again = import_contestants(world.event, data)
+    assert imports.run("contestants", world.event, data).created == 6
+    again = imports.run("contestants", world.event, data)
     assert again.ok and (again.created, again.updated, again.unchanged) == (0, 0, 6)
     rows = good_rows()
     rows[0][8] = "0371-12345678"
-    corrected = import_contestants(world.event, contestants_workbook(rows))
+    corrected = imports.run("contestants", world.event, contestants_workbook(rows))
     assert (corrected.created, corrected.updated, corrected.unchanged) == (0, 1, 5)
     assert len(all_contestants()) == 6
     assert db.session.scalar(sa.select(sa.func.count(Entrant.id))) == 5
@@ -120,16 +120,16 @@ def test_the_template_imports_as_it_is(organizer, world):
     book = open_xlsx(response.data)
     headers = [c.value for c in book.worksheets[0][2]]
     assert headers[:6] == ["代表团", "赛项", "姓名", "性别", "证件类型", "证件号码"]
-    report = import_contestants(world.event, response.data)
+    report = imports.run("contestants", world.event, response.data)
     assert report.ok, report.lines(str)
     assert report.created == 3
 
 
 def test_a_person_registered_for_another_delegation_is_refused(world):
-    import_contestants(world.event, contestants_workbook(good_rows()[:1]))
+    imports.run("contestants", world.event, contestants_workbook(good_rows()[:1]))
     moved = good_rows()[:1]
     moved[0][0] = "开封市"
-    report = import_contestants(world.event, contestants_workbook(moved))
+    report = imports.run("contestants", world.event, contestants_workbook(moved))
     assert [(p.row, p.column) for p in report.problems] == [(2, "证件号码")]
 
 
@@ -137,7 +137,7 @@ def test_rows_for_a_signed_off_trade_are_refused(world):
     """The import keeps the form's rule: a signed-off trade's entrants no longer change."""
     world.welding.status = TradeStatus.SIGNED_OFF
     db.session.commit()
-    report = import_contestants(world.event, contestants_workbook(good_rows()))
+    report = imports.run("contestants", world.event, contestants_workbook(good_rows()))
     assert not report.ok
     assert {p.row for p in report.problems} == {2, 3, 4}
     assert all_contestants() == []
@@ -199,7 +199,7 @@ def test_a_file_with_one_of_each_bad_row_imports_nothing_and_reports_every_one(o
 
 def test_the_service_reports_the_same_rows(world):
     data, expected = bad_file()
-    report = import_contestants(world.event, data)
+    report = imports.run("contestants", world.event, data)
     assert not report.ok and report.created == 0
     assert {p.row for p in report.problems} == set(expected)
     assert all(p.column for p in report.problems)
@@ -295,3 +295,25 @@ def test_a_missing_required_column_is_reported_without_a_row(organizer, world):
     assert response.status_code == 422
     assert "The required column 证件号码" in page_text(response)
     assert all_contestants() == []
+
+
+# --- residence permits of Hong Kong, Macao and Taiwan residents --------------------------------
+
+# 810000 19900101 001 9: weights 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2 over 8 1 0 0 0 0 1 9 9 0 0 1
+# 0 1 0 0 1 give 56 + 9 + 2 + 9 + 54 + 9 + 5 + 2 = 146; 146 mod 11 = 3, whose check character
+# is 9. A 居住证 number has the resident ID card's format and check character.
+HK_RESIDENCE_PERMIT = "810000199001010019"
+
+
+@pytest.mark.parametrize("id_type", ["港澳居民居住证", "台湾居民居住证"])
+def test_residence_permits_are_checked_like_resident_id_cards(world, id_type):
+    wrong = imports.run("contestants", world.event, contestants_workbook(
+        [row("郑州市", "W01", "陈大文", HK_RESIDENCE_PERMIT[:-1] + "8", id_type=id_type)]))
+    assert not wrong.ok
+    assert any("check" in reason.lower() for _row, _column, reason in wrong.lines(str)), \
+        wrong.lines(str)
+    right = imports.run("contestants", world.event, contestants_workbook(
+        [row("郑州市", "W01", "陈大文", HK_RESIDENCE_PERMIT, id_type=id_type)]))
+    assert right.ok, right.lines(str)
+    [person] = all_contestants()
+    assert (person.id_type, person.birth_date, person.gender) == ("resident", date(1990, 1, 1), "M")

@@ -119,18 +119,18 @@ def test_database_gone_during_an_import_leaves_no_row(upload, event_setup, fault
 def test_a_save_failing_half_way_writes_nothing(client, event_setup, monkeypatch):
     """A failure between the entrant and the contestant of one registration leaves neither."""
     event, delegation, trade = event_setup
-    from competition.services import registration
+    from competition.services.registration import people
 
-    real = registration.next_numbers
+    real = people.next_numbers
 
     def broken(*args, **kwargs):
         db.session.flush()  # the entrant is already written in this transaction
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(registration, "next_numbers", broken)
+    monkeypatch.setattr(people, "next_numbers", broken)
     response = register(client, event, delegation, trade, "张伟", "11010519491231002X")
     assert response.status_code == 500
-    monkeypatch.setattr(registration, "next_numbers", real)
+    monkeypatch.setattr(people, "next_numbers", real)
     assert contestants() == 0
     assert db.session.scalar(sa.select(sa.func.count(Entrant.id))) == 0
     assert db.session.scalar(sa.select(sa.func.count(Delegation.id))) == 1

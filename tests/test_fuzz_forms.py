@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from werkzeug.routing import IntegerConverter
 
 from competition.extensions import db
-from competition.forms import CODE_PATTERN
+from competition.forms.fields import CODE_PATTERN
 from competition.models import (Aspect, AuditEntry, AwardRule, CertificateSettings, Conflict,
                                 Contestant, Criterion, Delegation, Entrant, Event, ExportJob,
                                 JudgeAssignment, ResultVersion, Role, Score, Trade, User)

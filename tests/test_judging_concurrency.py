@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from competition.extensions import db
 from competition.models import AuditAction, AuditEntry, Score, Trade, User
-from competition.services import scoring
+from competition.services import judging
 from tests.judging_helpers import scene  # noqa: F401
 
 THREADS = 8
@@ -31,12 +31,12 @@ def _judge_loop(app, judge_id: int, trade_id: int, cells: list[tuple[int, int]],
                     sa.select(Score.entrant_id, Score.aspect_id, Score.version)
                     .where(Score.judge_id == judge_id))}
                 db.session.rollback()
-                marks = [scoring.CellInput(e, a, rng.choice(["", "1", "2", "3", "4", "5"]),
+                marks = [judging.CellInput(e, a, rng.choice(["", "1", "2", "3", "4", "5"]),
                                            current.get((e, a))) for e, a in chosen]
-                result = scoring.save_sheet(judge, trade, marks)
+                result = judging.save_sheet(judge, trade, marks)
                 assert not result.problems_by_cell and not result.problems, result
                 outcome["saved"] += result.saved
-                outcome["conflicts"] += bool(result.conflicts)
+                outcome["conflicts"] += bool(result.stale)
         except Exception as error:  # noqa: BLE001 - the test reports every thread's failure
             outcome["errors"].append(repr(error))
         finally:

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from competition.extensions import db
 from competition.models import AuditEntry, Score
-from competition.services import score_import, scoring
+from competition.services import imports, judging
 from tests.helpers import upload, workbook
 from tests.judging_helpers import cell, count, scene, stored  # noqa: F401
 
@@ -27,9 +27,9 @@ def good_rows(s):
 
 
 def test_a_good_file_imports_every_mark_with_a_log(scene):
-    scoring.save_sheet(scene.judges[2], scene.trade, [cell(scene.entrants[0], scene.measurement, "5")])
-    report = score_import.import_scores(scene.event, workbook(("分数", [HEADERS, *good_rows(scene)])),
-                                        scene.organizer, source="day1.xlsx")
+    judging.save_sheet(scene.judges[2], scene.trade, [cell(scene.entrants[0], scene.measurement, "5")])
+    report = imports.run("scores", scene.event, workbook(("分数", [HEADERS, *good_rows(scene)])),
+                         scene.organizer, "day1.xlsx")
     assert report.ok, report.lines(str)
     assert (report.created, report.updated, report.unchanged) == (3, 1, 0)
     assert stored(scene.judges[2], scene.entrants[0], scene.measurement).value == Decimal("7.5")
@@ -52,7 +52,7 @@ def test_a_file_with_bad_rows_imports_nothing_and_reports_every_row(scene):
             [code, "X17", "A1", judge, ""],  # 12: empty mark
             [code, "X17", "A1", judge, 7.5],  # 13: duplicate of row 2
             [code, "X17", "A1", scene.organizer.username, 5]]  # 14: not a judge of the trade
-    report = score_import.import_scores(scene.event, workbook(("分数", rows)), scene.organizer)
+    report = imports.run("scores", scene.event, workbook(("分数", rows)), scene.organizer)
     assert not report.ok
     assert sorted({p.row for p in report.problems}) == list(range(6, 15))
     assert count(Score) == 0 and count(AuditEntry) == 0

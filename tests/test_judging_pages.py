@@ -3,6 +3,8 @@ control, conflicts, the audit log and the blank marking sheet."""
 
 from __future__ import annotations
 
+import re
+
 from decimal import Decimal
 
 import pytest
@@ -10,9 +12,9 @@ import sqlalchemy as sa
 
 from competition.extensions import db
 from competition.models import AuditEntry, Conflict, Role, Score, TradeStatus
-from competition.services import scoring
+from competition.services import judging
 from tests.helpers import read_workbook
-from tests.judging_helpers import cell, count, fill, scene, stored  # noqa: F401
+from tests.judging_helpers import may_score, cell, count, fill, scene, stored  # noqa: F401
 
 
 def sheet_url(s, **args):
@@ -77,8 +79,8 @@ def test_a_bad_cell_is_shown_next_to_the_cell_and_nothing_is_saved(scene, login)
 
 def test_a_conflicting_save_shows_the_current_value(scene, login):
     judge, e = scene.judges[2], scene.entrants[0]
-    scoring.save_sheet(judge, scene.trade, [cell(e, scene.measurement, "5")])
-    scoring.save_sheet(judge, scene.trade, [cell(e, scene.measurement, "6", version=1)])
+    judging.save_sheet(judge, scene.trade, [cell(e, scene.measurement, "5")])
+    judging.save_sheet(judge, scene.trade, [cell(e, scene.measurement, "6", version=1)])
     client = login(judge)
     client.post("/language", data={"lang": "en"})
     response = client.post(sheet_url(scene), data=form_for((e, scene.measurement, "9", 1, "5")))
@@ -91,8 +93,8 @@ def test_a_conflicting_save_shows_the_current_value(scene, login):
 def test_untouched_cells_are_no_claim(scene, login):
     """The chief judge changed a mark; the judge's open sheet still saves its other cells."""
     judge, e = scene.judges[2], scene.entrants[0]
-    scoring.save_sheet(judge, scene.trade, [cell(e, scene.measurement, "5")])
-    scoring.save_sheet(scene.chief, scene.trade, [cell(e, scene.measurement, "6", 1, judge)],
+    judging.save_sheet(judge, scene.trade, [cell(e, scene.measurement, "5")])
+    judging.save_sheet(scene.chief, scene.trade, [cell(e, scene.measurement, "6", 1, judge)],
                        reason="agreed measurement")
     response = login(judge).post(sheet_url(scene), data=form_for(
         (e, scene.measurement, "5", 1, "5"), (e, scene.panel, "12", None, "")))
@@ -171,7 +173,7 @@ def test_blind_judging_never_shows_names_or_delegations_to_judges(scene, login):
 def test_the_chief_judge_sees_progress_and_resolves_with_a_reason(scene, login):
     fill(scene)
     judge, e = scene.judges[2], scene.entrants[0]
-    scoring.save_sheet(judge, scene.trade, [cell(e, scene.judgement, "0", version=1)])
+    judging.save_sheet(judge, scene.trade, [cell(e, scene.judgement, "0", version=1)])
     client = login(scene.chief)
     client.post("/language", data={"lang": "en"})
     html = client.get(f"/judge/trades/{scene.trade.id}/progress").get_data(as_text=True)
@@ -242,7 +244,7 @@ def test_declaring_conflicts_on_the_page(scene, login, client):
     assert client.post(url, data={"judge": scene.judges[2].username, "delegation_id":
                                   str(scene.delegations[2].id)}).status_code == 302
     assert count(Conflict) == 2
-    assert scoring.may_score(scene.judges[2], scene.entrants[1], scene.panel) is not None
+    assert may_score(scene.judges[2], scene.entrants[1], scene.panel) is not None
     conflict = db.session.scalars(sa.select(Conflict)).first()
     assert client.post(f"{url}/{conflict.id}/delete").status_code == 302
     assert count(Conflict) == 1
@@ -282,3 +284,18 @@ def test_a_recused_cell_slipped_into_the_form_is_refused_with_the_reason(scene, 
     assert response.status_code == 422
     assert "may not mark an entrant of their own delegation" in response.get_data(as_text=True)
     assert stored(scene.judges[0], own, scene.measurement) is None
+
+
+def test_severity_bars_are_drawn_to_the_size_of_each_judges_deviation(scene, login):
+    """Panel marks 12, 10 and 10 of 20 for one entrant: on the common scale (5 % per mark) the
+    first judge is 10 % above the others (out of line, a bar of 40 %), the other two 5 % below
+    (bars of 20 %)."""
+    entrant = scene.entrants[2]
+    for judge, value in zip(scene.judges, ("12", "10", "10")):
+        assert judging.save_sheet(judge, scene.trade, [cell(entrant, scene.panel, value)]).ok
+    client = login(scene.chief)
+    client.post("/language", data={"lang": "en"})
+    page = client.get(f"/judge/trades/{scene.trade.id}/severity").get_data(as_text=True)
+    widths = re.findall(r'class="severity-bar (harsh|lenient)" style="width: (\d+)%"', page)
+    assert sorted(widths) == [("harsh", "20"), ("harsh", "20"), ("lenient", "40")]
+    assert page.count("out of line") == 1

@@ -197,3 +197,28 @@ def test_the_start_page_lists_the_competitions_for_the_public(client, make_event
     make_event(code="PUB1", name_zh="公开赛事", start_date=date(2026, 5, 1))
     html = client.get("/").get_data(as_text=True)
     assert "公开赛事" in html and "/events/PUB1/" in html
+
+
+def test_an_event_that_awards_prizes_says_prizes_on_every_public_surface(scored_trade, make_user,
+                                                                          make_event, client):
+    """The event's award rule names prizes: the medal table page, a delegation's page, the live
+    board and the medal-table JSON say 一等奖/二等奖/三等奖 (First/Second/Third prize), never
+    gold, silver or bronze."""
+    event = make_event(code="PZ2026", name_en="Prize Competition")
+    event_rule(event, method="places", labels="prizes")
+    scenario = scored_trade([90, 80, 70], event=event, names=NAMES)
+    results.publish(scenario.trade, make_user(Role.ORGANIZER, event))
+    client.post("/language", data={"lang": "en"})
+    delegation = scenario.entrants[0].delegation.code
+    for url in ("/events/PZ2026/medals", f"/events/PZ2026/delegations/{delegation}"):
+        page = html(client, url)
+        assert "First prize" in page and "Second prize" in page and "Third prize" in page, url
+        assert not re.search(r"\b(Gold|Silver|Bronze)\b", page), url
+    table = client.get("/api/v1/events/PZ2026/medal-table").get_json()
+    assert table["labels"]["gold"] == "First prize" and table["award_names"] == "prizes"
+    board = client.get("/api/v1/events/PZ2026/board").get_json()
+    assert (board["labels"]["gold"], board["labels"]["silver"], board["labels"]["bronze"]) == \
+        ("First prize", "Second prize", "Third prize")
+    client.post("/language", data={"lang": "zh"})
+    assert "一等奖" in html(client, "/events/PZ2026/medals")
+    assert "金牌" not in html(client, "/events/PZ2026/medals")

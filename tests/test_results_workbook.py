@@ -8,7 +8,7 @@ from decimal import Decimal
 from flask_babel import force_locale, gettext
 
 from competition.models import Role
-from competition.services import results, results_workbook
+from competition.services import results
 from tests.exports_helpers import competition, scored_trade, sheets  # noqa: F401
 from tests.results_helpers import count_queries
 
@@ -20,7 +20,7 @@ def rows(sheet, header_row: int):
 
 
 def test_event_workbook_has_summary_medal_table_and_a_sheet_per_trade(competition):
-    book = sheets(results_workbook.event_workbook(competition.event))
+    book = sheets(results.event_workbook(competition.event))
     assert book.sheetnames[2:] == ["T01 焊接", "T02 机电一体化", "T03 烹饪"]
     welding = book["T01 焊接"]
     header = [c.value for c in welding[3]]
@@ -37,7 +37,7 @@ def test_event_workbook_has_summary_medal_table_and_a_sheet_per_trade(competitio
 
 
 def test_no_cell_is_a_formula_and_formula_like_text_stays_text(competition):
-    book = sheets(results_workbook.event_workbook(competition.event))
+    book = sheets(results.event_workbook(competition.event))
     seen = {}
     for sheet in book.worksheets:
         for row in sheet.iter_rows():
@@ -50,7 +50,7 @@ def test_no_cell_is_a_formula_and_formula_like_text_stays_text(competition):
 
 
 def test_layout_frozen_header_print_titles_a4_landscape_mark_format(competition):
-    book = sheets(results_workbook.event_workbook(competition.event))
+    book = sheets(results.event_workbook(competition.event))
     for sheet in book.worksheets:
         header_row = int(sheet.freeze_panes[1:]) - 1
         assert sheet.print_title_rows == f"${header_row}:${header_row}"
@@ -64,7 +64,7 @@ def test_layout_frozen_header_print_titles_a4_landscape_mark_format(competition)
 
 
 def test_provisional_trades_are_marked_in_title_summary_and_rows(competition):
-    data = results_workbook.event_workbook(competition.event, "en")
+    data = results.event_workbook(competition.event, "en")
     book = sheets(data)
     with force_locale("en"):
         provisional, published = gettext("Provisional"), gettext("Published")
@@ -83,7 +83,7 @@ def test_amended_trade_shows_version_and_reason(competition):
     from tests.results_helpers import set_marks
     set_marks(competition.welding.trade, competition.welding.entrants[3], 59, 40)
     results.amend(competition.welding.trade, None, "王五的成绩复核后更正")
-    book = sheets(results_workbook.event_workbook(competition.event))
+    book = sheets(results.event_workbook(competition.event))
     welding = book["T01 焊接"]
     assert "王五的成绩复核后更正" in welding["A3"].value
     assert rows(welding, 4)[0][2] == "王五"
@@ -92,7 +92,7 @@ def test_amended_trade_shows_version_and_reason(competition):
 
 
 def test_medal_table_sheet_is_the_results_engines(competition):
-    book = sheets(results_workbook.event_workbook(competition.event))
+    book = sheets(results.event_workbook(competition.event))
     expected = [(r.rank, r.code, r.name_zh, r.gold, r.silver, r.bronze, r.excellence, r.total,
                  r.points) for r in results.medal_table(competition.event)]
     assert rows(book.worksheets[1], 4) == expected
@@ -100,7 +100,7 @@ def test_medal_table_sheet_is_the_results_engines(competition):
 
 
 def test_delegation_workbook_lists_only_its_entrants(competition):
-    book = sheets(results_workbook.delegation_workbook(competition.event, competition.at))
+    book = sheets(results.delegation_workbook(competition.event, competition.at))
     listed = rows(book.worksheets[1], 2)
     assert {r[4].split("（")[0] for r in listed} >= {"=1+1", "王五", "-钱七"}
     assert all("@x" in r[4] or r[4] in ("=1+1", "王五", "-钱七") for r in listed)
@@ -109,13 +109,13 @@ def test_delegation_workbook_lists_only_its_entrants(competition):
 
 def test_published_trades_cost_no_query_each(competition, scored_trade):
     with count_queries() as before:
-        results_workbook.event_workbook(competition.event)
+        results.event_workbook(competition.event)
     for code in ("T04", "T05", "T06"):
         extra = scored_trade([70, 60], event=competition.event, code=code,
                              delegations=[competition.zz, competition.at])
         results.publish(extra.trade, None)
     with count_queries() as after:
-        results_workbook.event_workbook(competition.event)
+        results.event_workbook(competition.event)
     assert after.count == before.count
 
 
@@ -164,5 +164,5 @@ def test_marks_keep_their_decimals(competition, scored_trade):
                          code="T09", delegations=[competition.zz],
                          aspects=((60, "measurement"), (40, "measurement")))
     results.publish(extra.trade, None)
-    sheet = sheets(results_workbook.event_workbook(competition.event))["T09 " + extra.trade.name_zh]
+    sheet = sheets(results.event_workbook(competition.event))["T09 " + extra.trade.name_zh]
     assert rows(sheet, 3)[0][4:6] == (75.75, 75.75)

@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from competition.extensions import db
+from competition.services import setup
 from competition.models import (Aspect, AwardRule, Criterion, Delegation, EntryType, Event,
                                 JudgeAssignment, Role, Trade, TradeStatus, User)
 from competition.services.accounts import hash_password
@@ -334,9 +335,10 @@ RULE = {"method": "places", "labels": "medals", "quota_first": "1", "quota_secon
 
 
 def event_rule(event) -> AwardRule:
+    """The event's default rule as the results engine uses it (the built-in default until an
+    organizer saves one)."""
     db.session.expire_all()
-    return db.session.scalar(sa.select(AwardRule).where(AwardRule.event_id == event.id,
-                                                        AwardRule.trade_id.is_(None)))
+    return setup.event_rule(event)
 
 
 @pytest.mark.parametrize("change, field, message", [
@@ -666,3 +668,21 @@ def test_only_administrators_create_organizers(app, make_event, make_user, login
     event = make_event(code="ORG2")
     login(make_user(Role.ORGANIZER, event))
     assert client.get("/manage/events/ORG2/organizers").status_code == 403
+
+
+def test_a_weighted_scheme_shows_the_sum_of_its_weights_as_its_maximum(organizer, make_trade,
+                                                                       event):
+    """Theory 30 % with 30 marks, practical 70 % with 100 marks: the best total is 100, not the
+    130 the aspects add up to."""
+    trade = make_trade(event, code="W09", aspects=((Decimal(30), "measurement"),))
+    trade.criteria[0].weight = Decimal(30)
+    trade.criteria.append(Criterion(code="B", name_zh="实操", position=1, weight=Decimal(70),
+                                    aspects=[Aspect(code="B1", description_zh="作品", kind="measurement",
+                                                    max_mark=Decimal(100), position=0)]))
+    db.session.commit()
+    page = html(organizer.get(f"{BASE}/trades/W09/"))
+    shown = re.search(r"Maximum total: ([\d.]+)", page)
+    assert shown and Decimal(shown.group(1)) == 100, shown and shown.group(0)
+    listed = html(organizer.get(f"{BASE}/trades"))
+    row = re.search(r"W09.*?</tr>", listed, re.S).group(0)
+    assert "100" in row and "130" not in row

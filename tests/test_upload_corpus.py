@@ -10,11 +10,10 @@ import sqlalchemy as sa
 
 from competition.extensions import db
 from competition.models import Contestant, Criterion, Delegation, Trade, User
-from competition.services.contestant_import import import_contestants
-from competition.services.setup_import import import_judges, import_trades
+from competition.services import imports
 from tests.upload_corpus import all_entries, file_level
 
-IMPORTS = {"contestants": import_contestants, "trades": import_trades, "judges": import_judges}
+IMPORTS = ("contestants", "trades", "judges")
 MEMORY_LIMIT = 256 * 1024 * 1024
 # Measuring memory slows everything down; it is measured on the entries built to exhaust it.
 HEAVY = ("bomb", "60k", "16384", "1,000,000", "wide", "huge", "3000 members", "10_000")
@@ -43,7 +42,8 @@ def test_the_corpus_is_large_enough():
 def test_every_malformed_upload_is_refused_cleanly(event, kind):
     """Contestants meet the whole corpus; trades and judges every file broken as a file (the
     row-level entries are contestant rows, which those imports rightly read differently)."""
-    run = IMPORTS[kind]
+    def run(event, data):
+        return imports.run(kind, event, data)
     before = counts()
     failures = []
     for name, data in all_entries() if kind == "contestants" else file_level():

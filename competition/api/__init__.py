@@ -1,1 +1,5 @@
-"""The read-only JSON API: public data only (published, released results)."""
+"""Read-only JSON API, version 1: the medal table, a trade's published results, the live board."""
+
+from competition.api.views import bp
+
+__all__ = ["bp"]

@@ -14,14 +14,17 @@ from flask import Blueprint, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from competition.domain import labels
+from competition.domain.awards import EXCELLENCE_LABEL, Tier
 from competition.domain.medal_table import Order
+from competition.domain.numbers import format_score
 from competition.extensions import db
 from competition.models import Event
-from competition.public import caching
-from competition.results.labels import award_code, award_text, format_score, status_text
 from competition.services import results
 from competition.services.results import Line, MedalLine, PublishedTrade
 from competition.services.setup import find_trade
+from competition.web import caching
+from competition.web.labels import award_code, award_text, status_text
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 BOARD_TRADES = 8
@@ -58,6 +61,14 @@ def medal_row(row: MedalLine) -> dict:
             "excellence": row.excellence, "total": row.total, "points": row.points}
 
 
+def award_labels(award_names: str) -> dict:
+    """The award names the medal table's columns carry, in the reader's language."""
+    return {"gold": labels.tier_text(Tier.FIRST, award_names, _),
+            "silver": labels.tier_text(Tier.SECOND, award_names, _),
+            "bronze": labels.tier_text(Tier.THIRD, award_names, _),
+            "excellence": _(EXCELLENCE_LABEL)}
+
+
 def entrant(line: Line, version: PublishedTrade, criteria: bool) -> dict:
     data = {
         "place": line.place, "tied": line.tied, "number": line.number, "name": line.name,
@@ -85,7 +96,9 @@ def medal_table(event_code: str):
     table = results.public_medal_table(event, order)
     if table is None:
         return _not_found()
-    return caching.json({"event": event.code, "order": order,
+    award_names = results.medal_labels(event)
+    return caching.json({"event": event.code, "order": order, "award_names": award_names,
+                         "labels": award_labels(award_names),
                          "rows": [medal_row(row) for row in table]})
 
 
@@ -139,7 +152,7 @@ def board(event_code: str):
         "public": results.is_public(event),
         "labels": {"place": _("Place"), "name": _("Name"), "delegation": _("Delegation"),
                    "total": _("Total"), "award": _("Award"), "rank": _("Rank"),
-                   "gold": _("Gold"), "silver": _("Silver"), "bronze": _("Bronze"),
+                   **award_labels(results.medal_labels(event)),
                    "medals": _("Medal table"), "amended": _("Amended"),
                    "waiting": _("Results will appear here as soon as they are published.")},
         "trades": trades,

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
 
-UNRANKED_STATUSES: frozenset[str] = frozenset({"withdrawn", "absent", "disqualified"})
+from competition.domain.entrants import UNRANKED as UNRANKED_STATUSES
 
 
 @dataclass(frozen=True)

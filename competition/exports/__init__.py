@@ -1,1 +1,6 @@
-"""Organizer exports: the results workbook and certificates (pages and commands)."""
+"""Organizer export pages: the results workbook, certificate settings, batches of certificates
+with their progress, and the list of issued certificates."""
+
+from competition.exports.views import bp
+
+__all__ = ["bp"]

@@ -8,20 +8,15 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import Length
 
-from competition.forms import clean_text
-from competition.setup.forms import options
+from competition.domain import labels
+from competition.forms.fields import choices, clean_text, options
 
-LAYOUT_CHOICES = [("classic", _l("Classic (red and gold)")), ("modern", _l("Modern"))]
-LANGUAGE_CHOICES = [("zh", _l("Chinese")), ("zh_en", _l("Chinese and English"))]
-KIND_CHOICES = [("", _l("Every kind")), ("award", _l("Award certificates")),
-                ("title", _l("Title certificates")),
-                ("participation", _l("Participation certificates"))]
 FORMAT_CHOICES = [("pdf", _l("One PDF")), ("zip", _l("ZIP, one PDF per person"))]
 
 
 class SettingsForm(FlaskForm):
-    layout = SelectField(_l("Layout"), choices=options(LAYOUT_CHOICES))
-    language = SelectField(_l("Language"), choices=options(LANGUAGE_CHOICES))
+    layout = SelectField(_l("Layout"), choices=choices(labels.CERTIFICATE_LAYOUTS))
+    language = SelectField(_l("Language"), choices=choices(labels.CERTIFICATE_LANGUAGES))
     participation = BooleanField(_l("Issue participation certificates (参赛证书) to every "
                                     "contestant"))
     organizer_text = StringField(_l("Organizer as printed (default: the event's organizer)"),
@@ -37,5 +32,5 @@ class SettingsForm(FlaskForm):
 class BatchForm(FlaskForm):
     trade = SelectField(_l("Trade"), choices=[], default="")
     delegation = SelectField(_l("Delegation"), choices=[], default="")
-    kind = SelectField(_l("Kind"), choices=options(KIND_CHOICES), default="")
+    kind = SelectField(_l("Kind"), choices=options([("", _l("Every kind"))]) + choices(labels.CERTIFICATE_KINDS), default="")
     format = SelectField(_l("File"), choices=options(FORMAT_CHOICES), default="pdf")

@@ -7,8 +7,6 @@ only organizers change settings and print (checked again by the services).
 
 from __future__ import annotations
 
-import io
-
 import sqlalchemy as sa
 from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect,
                    render_template, request, send_file, url_for)
@@ -16,16 +14,19 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from competition.access import ORGANIZING, READING, event_in_scope, role_required
+from competition.domain.roles import organizes
 from competition.exports.forms import BatchForm, SettingsForm
 from competition.extensions import db
-from competition.models import Delegation, Event, ExportJob, Trade
-from competition.services import certificates, results_workbook
+from competition.models import Delegation, Event, ExportJob, JobStatus, Trade
+from competition.services import certificates, results
 from competition.services.errors import Invalid, NotAllowed
-from competition.views import page_number
+from competition.web import downloads
+from competition.web.access import ORGANIZING, READING, role_required
+from competition.web.loaders import delegation_or_404, event_or_404, optional_trade_or_404
+from competition.web.paging import page_number
+from competition.web.refusals import flash_refusal
 
 bp = Blueprint("exports", __name__, url_prefix="/manage/events/<event_code>/exports")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MIME = {"pdf": "application/pdf", "zip": "application/zip"}
 
 
@@ -36,16 +37,6 @@ def _locale() -> str:
 def _base_url() -> str:
     """Where the QR codes point: PUBLIC_BASE_URL, else the address this request came to."""
     return current_app.config.get("PUBLIC_BASE_URL") or request.host_url
-
-
-def _by_code(model, event: Event, code: str | None):
-    if not code:
-        return None
-    found = db.session.scalar(sa.select(model).where(model.event_id == event.id,
-                                                     model.code == code))
-    if found is None:
-        abort(404)
-    return found
 
 
 def _trades(event: Event) -> list[Trade]:
@@ -68,17 +59,11 @@ def _batch_form(event: Event) -> BatchForm:
     return form
 
 
-def _flash(refusal: Invalid | NotAllowed) -> None:
-    problems = refusal.problems.values() if isinstance(refusal, Invalid) else [refusal.problem]
-    for problem in problems:
-        flash(problem.render(_), "error")
-
-
 @bp.get("")
 @role_required(*READING)
 def index(event_code: str):
-    event = event_in_scope(event_code)
-    organizing = current_user.role in ORGANIZING
+    event = event_or_404(event_code)
+    organizing = organizes(current_user.role)
     return render_template("exports/index.html", event=event, delegations=_delegations(event),
                            organizing=organizing,
                            form=_batch_form(event) if organizing else None,
@@ -88,20 +73,19 @@ def index(event_code: str):
 @bp.get("/results.xlsx")
 @role_required(*READING)
 def workbook(event_code: str):
-    event = event_in_scope(event_code)
-    delegation = _by_code(Delegation, event, request.args.get("delegation"))
+    event = event_or_404(event_code)
+    delegation = delegation_or_404(event, request.args.get("delegation"))
     if delegation is None:
-        data = results_workbook.event_workbook(event, _locale())
+        data = results.event_workbook(event, _locale())
     else:
-        data = results_workbook.delegation_workbook(event, delegation, _locale())
-    return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True,
-                     download_name=results_workbook.file_name(event, delegation))
+        data = results.delegation_workbook(event, delegation, _locale())
+    return downloads.xlsx(data, results.file_name(event, delegation))
 
 
 @bp.route("/certificates/settings", methods=["GET", "POST"])
 @role_required(*ORGANIZING)
 def settings(event_code: str):
-    event = event_in_scope(event_code)
+    event = event_or_404(event_code)
     current = certificates.settings_for(event)
     form = SettingsForm(obj=current)
     if form.validate_on_submit():
@@ -129,7 +113,7 @@ def settings(event_code: str):
 @bp.get("/certificates/settings/<any(background, seal):which>")
 @role_required(*ORGANIZING)
 def settings_image(event_code: str, which: str):
-    event = event_in_scope(event_code)
+    event = event_or_404(event_code)
     current = certificates.settings_for(event)
     data = getattr(current, which)
     if not data:
@@ -140,7 +124,7 @@ def settings_image(event_code: str, which: str):
 @bp.get("/certificates/settings/sample.pdf")
 @role_required(*ORGANIZING)
 def sample(event_code: str):
-    event = event_in_scope(event_code)
+    event = event_or_404(event_code)
     data = certificates.sample(event, certificates.settings_for(event), _base_url())
     return Response(data, mimetype="application/pdf")
 
@@ -148,21 +132,21 @@ def sample(event_code: str):
 @bp.post("/certificates/generate")
 @role_required(*ORGANIZING)
 def generate(event_code: str):
-    event = event_in_scope(event_code)
+    event = event_or_404(event_code)
     form = _batch_form(event)
     if not form.validate_on_submit():
         flash(_("Choose what to print."), "error")
         return redirect(url_for(".index", event_code=event.code))
     try:
         job = certificates.start_job(
-            event, current_user, trade=_by_code(Trade, event, form.trade.data),
-            delegation=_by_code(Delegation, event, form.delegation.data),
+            event, current_user, trade=optional_trade_or_404(event, form.trade.data),
+            delegation=delegation_or_404(event, form.delegation.data),
             kind=form.kind.data or None, fmt=form.format.data, base_url=_base_url())
     except certificates.GlyphsMissing as missing:
         return render_template("exports/glyphs.html", event=event, problems=missing.problems,
                                refused=True), 422
     except (Invalid, NotAllowed) as refusal:
-        _flash(refusal)
+        flash_refusal(refusal)
         return redirect(url_for(".index", event_code=event.code))
     return redirect(url_for(".job", event_code=event.code, job_id=job.id))
 
@@ -177,13 +161,13 @@ def _job(event: Event, job_id: int) -> ExportJob:
 def _job_state(event: Event, job: ExportJob) -> dict:
     return {"status": str(job.status), "done": job.done, "total": job.total, "error": job.error,
             "download": url_for(".download", event_code=event.code, job_id=job.id)
-            if job.status == "done" else None}
+            if job.status == JobStatus.DONE else None}
 
 
 @bp.get("/jobs/<int:job_id>")
 @role_required(*ORGANIZING)
 def job(event_code: str, job_id: int):
-    event = event_in_scope(event_code)
+    event = event_or_404(event_code)
     found = _job(event, job_id)
     return render_template("exports/job.html", event=event, job=found,
                            state=_job_state(event, found))
@@ -192,7 +176,7 @@ def job(event_code: str, job_id: int):
 @bp.get("/jobs/<int:job_id>/progress")
 @role_required(*ORGANIZING)
 def job_progress(event_code: str, job_id: int):
-    event = event_in_scope(event_code)
+    event = event_or_404(event_code)
     response = jsonify(_job_state(event, _job(event, job_id)))
     response.cache_control.no_store = True
     return response
@@ -201,7 +185,7 @@ def job_progress(event_code: str, job_id: int):
 @bp.get("/jobs/<int:job_id>/download")
 @role_required(*ORGANIZING)
 def download(event_code: str, job_id: int):
-    event = event_in_scope(event_code)
+    event = event_or_404(event_code)
     found = _job(event, job_id)
     path = certificates.job_file(found)
     if path is None:
@@ -213,11 +197,11 @@ def download(event_code: str, job_id: int):
 @bp.post("/certificates/issue")
 @role_required(*ORGANIZING)
 def issue(event_code: str):
-    event = event_in_scope(event_code)
+    event = event_or_404(event_code)
     try:
         report = certificates.issue(event, current_user)
     except (Invalid, NotAllowed) as refusal:
-        _flash(refusal)
+        flash_refusal(refusal)
     else:
         flash(_("%(issued)s certificates issued, %(kept)s unchanged, %(revoked)s revoked.",
                 issued=report.issued, kept=report.kept, revoked=report.revoked), "success")
@@ -227,19 +211,19 @@ def issue(event_code: str):
 @bp.get("/certificates")
 @role_required(*READING)
 def certificate_list(event_code: str):
-    event = event_in_scope(event_code)
-    trade = _by_code(Trade, event, request.args.get("trade"))
+    event = event_or_404(event_code)
+    trade = optional_trade_or_404(event, request.args.get("trade"))
     query = certificates.search(event, request.args.get("q", ""), request.args.get("status", ""),
                                 request.args.get("kind", ""), trade)
     page = db.paginate(query, page=page_number(), per_page=current_app.config["PAGE_SIZE"],
                        error_out=False)
     return render_template("exports/certificates.html", event=event, page=page,
-                           trades=_trades(event), organizing=current_user.role in ORGANIZING)
+                           trades=_trades(event), organizing=organizes(current_user.role))
 
 
 @bp.get("/certificates/glyphs")
 @role_required(*ORGANIZING)
 def glyphs(event_code: str):
-    event = event_in_scope(event_code)
+    event = event_or_404(event_code)
     return render_template("exports/glyphs.html", event=event, refused=False,
                            problems=certificates.event_glyph_problems(event, _base_url()))

@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from competition.forms import clean_text
+from competition.forms.fields import clean_text
 
 
 class SheetForm(FlaskForm):

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from competition.domain.certificates import CertificateKind
 from competition.extensions import db
 from competition.models.base import enum_column, utcnow
 
@@ -25,12 +26,6 @@ if TYPE_CHECKING:
     from competition.models.people import User
     from competition.models.registration import Contestant
     from competition.models.results import ResultVersion
-
-
-class CertificateKind(enum.StrEnum):
-    AWARD = "award"  # a tier or excellence (获奖证书)
-    TITLE = "title"  # a title such as 技术能手 (荣誉证书)
-    PARTICIPATION = "participation"  # every contestant who competed (参赛证书)
 
 
 class Certificate(db.Model):

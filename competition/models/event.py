@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -10,6 +9,10 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from competition.domain.aggregation import scheme_max_total
+from competition.domain.entrants import EntryType
+from competition.domain.names import Bilingual
+from competition.domain.trade_state import TradeStatus
 from competition.extensions import db
 from competition.models.base import MARK, enum_column, utcnow
 
@@ -19,21 +22,10 @@ if TYPE_CHECKING:
     from competition.models.people import JudgeAssignment
 
 
-class EntryType(enum.StrEnum):
-    INDIVIDUAL = "individual"
-    PAIR = "pair"
-    TEAM = "team"
+__all__ = ["Delegation", "EntryType", "Event", "Trade", "TradeStatus"]
 
 
-class TradeStatus(enum.StrEnum):
-    """A trade's scoring state: set up, open for scoring, signed off (marks locked)."""
-
-    SETUP = "setup"
-    OPEN = "open"
-    SIGNED_OFF = "signed_off"
-
-
-class Event(db.Model):
+class Event(Bilingual, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(20), unique=True)
     name_zh: Mapped[str] = mapped_column(sa.String(200))
@@ -68,11 +60,8 @@ class Event(db.Model):
                            name="dates_in_order"),
     )
 
-    def name(self, locale: str) -> str:
-        return self.name_en if locale == "en" and self.name_en else self.name_zh
 
-
-class Delegation(db.Model):
+class Delegation(Bilingual, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
     code: Mapped[str] = mapped_column(sa.String(20))
@@ -86,11 +75,8 @@ class Delegation(db.Model):
         sa.UniqueConstraint("event_id", "name_zh"),
     )
 
-    def name(self, locale: str) -> str:
-        return self.name_en if locale == "en" and self.name_en else self.name_zh
 
-
-class Trade(db.Model):
+class Trade(Bilingual, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
     code: Mapped[str] = mapped_column(sa.String(20))
@@ -130,9 +116,11 @@ class Trade(db.Model):
                            name="quota_positive"),
     )
 
-    def name(self, locale: str) -> str:
-        return self.name_en if locale == "en" and self.name_en else self.name_zh
-
     @property
-    def max_total(self) -> Decimal:
-        return sum((a.max_mark for c in self.criteria for a in c.aspects), Decimal(0))
+    def max_total(self) -> Decimal | None:
+        """The highest total the marking scheme allows (the sum of the weights when the
+        criteria are weighted); None while weights are set on some criteria only."""
+        try:
+            return scheme_max_total([c.spec() for c in self.criteria])
+        except ValueError:
+            return None

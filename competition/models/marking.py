@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from competition.domain.aggregation import Aggregation, AspectKind, AspectSpec, CriterionSpec
+from competition.domain.names import Bilingual, pick
 from competition.extensions import db
 from competition.models.base import MARK, enum_column
 
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
     from competition.models.event import Trade
 
 
-class Criterion(db.Model):
+class Criterion(Bilingual, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     trade_id: Mapped[int] = mapped_column(sa.ForeignKey("trade.id", ondelete="CASCADE"), index=True)
     code: Mapped[str] = mapped_column(sa.String(10))
@@ -34,9 +35,6 @@ class Criterion(db.Model):
         sa.UniqueConstraint("trade_id", "code"),
         sa.CheckConstraint("weight IS NULL OR weight > 0", name="weight_positive"),
     )
-
-    def name(self, locale: str) -> str:
-        return self.name_en if locale == "en" and self.name_en else self.name_zh
 
     @property
     def max_total(self) -> Decimal:
@@ -75,7 +73,7 @@ class Aspect(db.Model):
     )
 
     def description(self, locale: str) -> str:
-        return self.description_en if locale == "en" and self.description_en else self.description_zh
+        return pick(self.description_zh, self.description_en, locale)
 
     def spec(self) -> AspectSpec:
         return AspectSpec(id=self.id, kind=self.kind, max_mark=self.max_mark,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -10,6 +9,7 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from competition.domain.roles import Role
 from competition.extensions import db
 from competition.models.base import enum_column, utcnow
 
@@ -17,12 +17,7 @@ if TYPE_CHECKING:
     from competition.models.event import Delegation, Event, Trade
 
 
-class Role(enum.StrEnum):
-    ADMINISTRATOR = "administrator"
-    ORGANIZER = "organizer"
-    CHIEF_JUDGE = "chief_judge"
-    JUDGE = "judge"
-    SUPERVISOR = "supervisor"
+__all__ = ["JudgeAssignment", "Role", "User"]
 
 
 class User(UserMixin, db.Model):

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from competition.domain.entrants import EntrantStatus
 from competition.domain.idcard import IdType
 from competition.extensions import db
 from competition.models.base import enum_column, utcnow
@@ -18,11 +18,7 @@ if TYPE_CHECKING:
     from competition.models.people import User
 
 
-class EntrantStatus(enum.StrEnum):
-    REGISTERED = "registered"
-    WITHDRAWN = "withdrawn"
-    ABSENT = "absent"
-    DISQUALIFIED = "disqualified"
+__all__ = ["Conflict", "Contestant", "Draw", "Entrant", "EntrantStatus"]
 
 
 class Entrant(db.Model):

@@ -4,28 +4,17 @@ results (services.results); no page shows an ID number or a phone."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from flask import Blueprint, abort, make_response, render_template, request
+from flask import Blueprint, make_response, render_template, request
 from flask_babel import get_locale
 
-from competition.access import trade_in_event
 from competition.domain.medal_table import Order
-from competition.extensions import db
-from competition.models import Delegation, Event
-from competition.public import caching
-from competition.results import labels
+from competition.models import Event
 from competition.services import certificates, results
+from competition.web import caching
+from competition.web.loaders import delegation_or_404, public_event_or_404, trade_or_404
 
 bp = Blueprint("public", __name__)
-labels.register(bp)
 BAR_CHART_SIZE = 10
-
-
-def _event(event_code: str) -> Event:
-    event = db.session.scalar(sa.select(Event).where(Event.code == event_code))
-    if event is None:
-        abort(404)
-    return event
 
 
 def _order(event: Event) -> str:
@@ -40,7 +29,7 @@ def _bounded(name: str, default: int, low: int, high: int) -> int:
 
 @bp.get("/events/<event_code>/")
 def event_home(event_code: str):
-    event = _event(event_code)
+    event = public_event_or_404(event_code)
 
     def render():
         states = results.trade_states(event)
@@ -52,8 +41,8 @@ def event_home(event_code: str):
 
 @bp.get("/events/<event_code>/trades/<trade_code>")
 def trade_results(event_code: str, trade_code: str):
-    event = _event(event_code)
-    trade = trade_in_event(event, trade_code)
+    event = public_event_or_404(event_code)
+    trade = trade_or_404(event, trade_code)
 
     def render():
         version = results.public_trade(event, trade)
@@ -66,7 +55,7 @@ def trade_results(event_code: str, trade_code: str):
 
 @bp.get("/events/<event_code>/medals")
 def medals(event_code: str):
-    event = _event(event_code)
+    event = public_event_or_404(event_code)
     order = _order(event)
 
     def render():
@@ -74,30 +63,29 @@ def medals(event_code: str):
         leaders = [row for row in (table or []) if row.total or row.excellence][:BAR_CHART_SIZE]
         longest = max((row.total for row in leaders), default=0) or 1
         return render_template("public/medals.html", event=event, table=table, order=order,
-                               leaders=leaders, longest=longest, orders=[o.value for o in Order])
+                               leaders=leaders, longest=longest, orders=[o.value for o in Order],
+                               award_names=results.medal_labels(event))
     return caching.page(event, render)
 
 
 @bp.get("/events/<event_code>/delegations/<code>")
 def delegation(event_code: str, code: str):
-    event = _event(event_code)
-    found = db.session.scalar(sa.select(Delegation).where(Delegation.event_id == event.id,
-                                                          Delegation.code == code))
-    if found is None:
-        abort(404)
+    event = public_event_or_404(event_code)
+    found = delegation_or_404(event, code)
 
     def render():
         entries = results.public_delegation(event, found)
         table = results.public_medal_table(event) or []
         row = next((r for r in table if r.delegation_id == found.id), None)
         return render_template("public/delegation.html", event=event, delegation=found,
-                               entries=entries, row=row, public=results.is_public(event))
+                               entries=entries, row=row, public=results.is_public(event),
+                               award_names=results.medal_labels(event))
     return caching.page(event, render)
 
 
 @bp.get("/events/<event_code>/board")
 def board(event_code: str):
-    event = _event(event_code)
+    event = public_event_or_404(event_code)
     refresh = _bounded("refresh", 30, 5, 600)
     cycle = _bounded("cycle", 12, 4, 120)
     return caching.page(event, lambda: render_template(

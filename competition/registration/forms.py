@@ -3,23 +3,18 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from competition.forms import clean_text
-from competition.setup.forms import options
+from competition.domain import labels
+from competition.forms.fields import choices, clean_text, options
 
-ID_TYPES = [("resident", _l("Resident ID card")), ("passport", _l("Passport")),
-            ("hk_macao", _l("Hong Kong / Macao permit")), ("taiwan", _l("Taiwan permit")),
-            ("other", _l("Other"))]
-GENDERS = [("", _l("From the ID number")), ("M", _l("Male")), ("F", _l("Female"))]
-STATUSES = [("registered", _l("Registered")), ("withdrawn", _l("Withdrawn")),
-            ("absent", _l("Absent")), ("disqualified", _l("Disqualified"))]
+GENDERS = options([("", _l("From the ID number"))]) + choices(labels.GENDERS)
 
 
 class PersonForm(FlaskForm):
     name = StringField(_l("Name"), filters=[clean_text], validators=[DataRequired(), Length(max=50)])
-    id_type = SelectField(_l("ID type"), choices=options(ID_TYPES))
+    id_type = SelectField(_l("ID type"), choices=choices(labels.ID_TYPES))
     id_number = StringField(_l("ID number"), filters=[clean_text],
                             validators=[DataRequired(), Length(max=30)])
-    gender = SelectField(_l("Gender"), choices=options(GENDERS), validators=[Optional()])
+    gender = SelectField(_l("Gender"), choices=GENDERS, validators=[Optional()])
     birth_date = DateField(_l("Birth date"), validators=[Optional()])
     employer = StringField(_l("Employer or school"), filters=[clean_text], validators=[Length(max=200)])
     phone = StringField(_l("Phone"), filters=[clean_text], validators=[Length(max=40)])
@@ -34,5 +29,5 @@ class ContestantForm(PersonForm):
 
 
 class StatusForm(FlaskForm):
-    status = SelectField(_l("Status"), choices=options(STATUSES))
+    status = SelectField(_l("Status"), choices=choices(labels.ENTRANT_STATUSES))
     reason = StringField(_l("Reason"), filters=[clean_text], validators=[Length(max=300)])

@@ -1,1 +1,5 @@
-"""Results for organizers and chief judges: provisional results, publication, amendments, embargo."""
+"""Organizer and chief judge pages: provisional results, publication, amendments and the embargo."""
+
+from competition.results.views import bp
+
+__all__ = ["bp"]

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from competition.forms import clean_text
+from competition.forms.fields import clean_text
 
 
 class AmendForm(FlaskForm):

@@ -14,6 +14,7 @@ from competition.domain.messages import N_, Problem
 from competition.extensions import db
 from competition.models import Event, Role, User
 from competition.models.base import utcnow
+from competition.services.errors import committing
 
 log = logging.getLogger("competition.auth")
 
@@ -68,6 +69,13 @@ def create_user(username: str, name: str, role: Role, event: Event | None,
     return NewAccount(user, password)
 
 
+def add_account(username: str, name: str, role: Role, event: Event | None,
+                password: str | None = None) -> NewAccount:
+    """Create an account in its own transaction (the command line's ``create-user``)."""
+    with committing(Problem(N_("This username is taken."))):
+        return create_user(username, name, role, event, password)
+
+
 def username_taken(username: str, except_id: int | None = None) -> bool:
     query = sa.select(User.id).where(sa.func.lower(User.username) == username.strip().lower())
     if except_id is not None:
@@ -87,8 +95,8 @@ def authenticate(username: str, password: str, address: str = "") -> User | None
     if not check_password_hash(user.password_hash, password) or not user.is_enabled:
         log.warning("login failed for %s from %s", user.username, address)
         return None
-    user.last_login_at = utcnow()
-    db.session.commit()
+    with committing():
+        user.last_login_at = utcnow()
     log.info("login %s from %s", user.username, address)
     return user
 
@@ -104,27 +112,27 @@ def change_password(user: User, current: str, new: str) -> Problem | None:
         return Problem(N_("The current password is wrong."))
     if problem := password_problem(new, user.username):
         return problem
-    set_password(user, new)
-    db.session.commit()
+    with committing():
+        set_password(user, new)
     return None
 
 
 def reset_password(user: User) -> str:
     """Give the user a new generated password (shown once to the organizer)."""
     password = generate_password()
-    set_password(user, password)
-    db.session.commit()
+    with committing():
+        set_password(user, password)
     return password
 
 
 def end_sessions(user: User) -> None:
     """End every session of the account (logout, and any copy of its cookie)."""
-    user.session_version += 1
-    db.session.commit()
+    with committing():
+        user.session_version += 1
 
 
 def set_enabled(user: User, enabled: bool) -> None:
-    user.is_enabled = enabled
-    if not enabled:
-        user.session_version += 1
-    db.session.commit()
+    with committing():
+        user.is_enabled = enabled
+        if not enabled:
+            user.session_version += 1

@@ -23,6 +23,7 @@ from alembic.migration import MigrationContext
 
 from competition.extensions import db
 from competition.models import Event
+from competition.services.errors import committing
 
 FORMAT = "competition-backup/1"
 
@@ -119,7 +120,7 @@ def restore(source: IO[bytes]) -> dict[str, int]:
             raise BackupError(f"Event {header['event']} exists already in this database.")
         batch: list[dict] = []
         current = None
-        try:
+        with committing():
             for raw in lines:
                 line = json.loads(raw)
                 if line["t"] != current and batch:
@@ -133,10 +134,6 @@ def restore(source: IO[bytes]) -> dict[str, int]:
             if batch:
                 _insert(tables[current], batch)
             _reset_sequences(connection)
-            db.session.commit()
-        except Exception:
-            db.session.rollback()
-            raise
     return counts
 
 

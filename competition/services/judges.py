@@ -1,4 +1,5 @@
-"""Judges: accounts for an event's judges, their trades, and bulk creation from Excel."""
+"""Judges: accounts for an event's judges and organizers, their trades (the panels) and the
+initial passwords handed out on paper."""
 
 from __future__ import annotations
 
@@ -11,13 +12,12 @@ from sqlalchemy.orm import selectinload
 
 from competition.domain.messages import N_, Problem
 from competition.extensions import db
-from competition.models import Delegation, Entrant, Event, JudgeAssignment, Role, Trade, User
+from competition.domain.roles import JUDGING_STAFF, Role
+from competition.models import Delegation, Event, JudgeAssignment, Trade, User
 from competition.services import accounts
 from competition.services.errors import Invalid, NotAllowed, committing
-from competition.services.scoring import load_panel
 from competition.spreadsheets.writer import SheetSpec, write_workbook
 
-JUDGING_ROLES = (Role.JUDGE, Role.CHIEF_JUDGE, Role.SUPERVISOR)
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ def create_judge(event: Event, data: dict) -> Credential:
 
 
 def update_judge(event: Event, user: User, data: dict) -> User:
-    if user.role not in JUDGING_ROLES or user.event_id != event.id:
+    if user.role not in JUDGING_STAFF or user.event_id != event.id:
         raise NotAllowed(Problem(N_("This account is not one of this event's judges.")))
     _check_user(event, data, user)
     with committing(Problem(N_("This username is taken.")), "username"):
@@ -98,20 +98,8 @@ def credential(user: User, password: str) -> Credential:
     )
 
 
-def set_chief(trade: Trade, user: User, is_chief: bool) -> None:
-    """Make a chief judge the chief of a trade's panel (or not)."""
-    assignment = db.session.scalar(sa.select(JudgeAssignment).where(
-        JudgeAssignment.trade_id == trade.id, JudgeAssignment.user_id == user.id))
-    if assignment is None:
-        raise NotAllowed(Problem(N_("This judge is not on the trade's panel.")))
-    if is_chief and user.role != Role.CHIEF_JUDGE:
-        raise NotAllowed(Problem(N_("Only an account with the chief judge role can lead a panel.")))
-    with committing():
-        assignment.is_chief = is_chief
-
-
 def assign(trade: Trade, user: User, is_chief: bool = False) -> None:
-    if user.event_id != trade.event_id or user.role not in JUDGING_ROLES:
+    if user.event_id != trade.event_id or user.role not in JUDGING_STAFF:
         raise NotAllowed(Problem(N_("This account is not one of this event's judges.")))
     if is_chief and user.role != Role.CHIEF_JUDGE:
         raise NotAllowed(Problem(N_("Only an account with the chief judge role can lead a panel.")))
@@ -132,7 +120,7 @@ def unassign(trade: Trade, user: User) -> None:
 
 def event_judges(event: Event) -> list[User]:
     return list(db.session.scalars(sa.select(User).where(
-        User.event_id == event.id, User.role.in_(JUDGING_ROLES)).order_by(User.name)))
+        User.event_id == event.id, User.role.in_(JUDGING_STAFF)).order_by(User.name)))
 
 
 def panel(trade: Trade) -> list[JudgeAssignment]:
@@ -145,7 +133,7 @@ def panel(trade: Trade) -> list[JudgeAssignment]:
 
 def judge_page(event: Event, filters: dict[str, str], page: int):
     """One page of the event's judges, filtered by name/username, trade, delegation and role."""
-    query = (sa.select(User).where(User.event_id == event.id, User.role.in_(JUDGING_ROLES))
+    query = (sa.select(User).where(User.event_id == event.id, User.role.in_(JUDGING_STAFF))
              .options(selectinload(User.delegation),
                       selectinload(User.assignments).selectinload(JudgeAssignment.trade)))
     if q := filters.get("q"):
@@ -156,7 +144,7 @@ def judge_page(event: Event, filters: dict[str, str], page: int):
             JudgeAssignment.trade.has(Trade.code == filters["trade"])))
     if filters.get("delegation"):
         query = query.where(User.delegation.has(Delegation.code == filters["delegation"]))
-    if filters.get("role") in {r.value for r in JUDGING_ROLES}:
+    if filters.get("role") in {r.value for r in JUDGING_STAFF}:
         query = query.where(User.role == filters["role"])
     return db.paginate(query.order_by(User.name, User.id), page=page, per_page=50, error_out=False)
 
@@ -171,18 +159,6 @@ def credentials_sheet(credentials: list[Credential]) -> str:
         widths=[14, 18, 16, 14, 30],
     )])
     return base64.b64encode(data).decode("ascii")
-
-
-def thin_panels(trade: Trade) -> list[tuple[Entrant, int]]:
-    """Entrants whom recusals (own delegation, declared conflicts) leave with too few judges on
-    this trade's panel, with the number of judges left: the warning on the assignment page."""
-    thin = load_panel(trade).thin()
-    if not thin:
-        return []
-    entrants = db.session.scalars(sa.select(Entrant).where(Entrant.id.in_(thin))
-                                  .options(selectinload(Entrant.members),
-                                           selectinload(Entrant.delegation))).all()
-    return sorted(((e, thin[e.id]) for e in entrants), key=lambda pair: (pair[1], pair[0].id))
 
 
 def organizers(event: Event) -> list[User]:

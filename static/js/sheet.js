@@ -78,8 +78,5 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     Array.prototype.forEach.call(document.querySelectorAll("form.sheet-form"), setUp);
-    Array.prototype.forEach.call(document.querySelectorAll(".bar[data-width]"), function (bar) {
-      bar.style.width = bar.getAttribute("data-width") + "%";
-    });
   });
 }());

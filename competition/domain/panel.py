@@ -1,0 +1,163 @@
+"""The panel: a trade's judges, who of them marks whom, and what each is expected to enter.
+
+The rules (DOMAIN.md, "Integrity" and "Marking"):
+
+- **Recusal (回避).** A judge never marks an entrant of their own delegation, nor an entrant a
+  declared conflict of interest names (the contestant, or the whole delegation).
+- **Who scores.** The marks a judgement or panel-mark aspect needs come from the trade's judges
+  other than the chief judge; a chief judge alone on a trade scores too.
+- **Expected marks.** An entrant who competes needs one mark per measurement aspect (entered
+  once, by any judge) and, on every judgement or panel-mark aspect, one mark from every scorer
+  not recused from them (at least one). A judge's own share is one mark per judgement or
+  panel-mark aspect of every competing entrant they may mark.
+- **Thin panel.** An entrant whom recusals leave with fewer than :data:`MIN_PANEL` judges, on a
+  panel that has that many, is flagged before scoring so the organizer can add a judge.
+- **Writing a mark.** A judge writes their own marks only; the chief judge may change any
+  judge's mark (to resolve a discrepancy); both only while the trade is open, for competing
+  entrants, and never across a recusal — the chief's own included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from competition.domain.aggregation import AspectKind
+from competition.domain.entrants import EntrantStatus, competes
+from competition.domain.messages import N_, Problem
+from competition.domain.roles import Role, scores
+from competition.domain.trade_state import TradeStatus, marks_problem
+
+MIN_PANEL = 3
+"""Judges an entrant needs on a judgement or panel-mark aspect before the panel counts as thin."""
+
+OWN_DELEGATION = N_("A judge may not mark an entrant of their own delegation.")
+DECLARED_CONFLICT = N_("A declared conflict of interest keeps this judge from marking this entrant.")
+RECUSALS = frozenset({OWN_DELEGATION, DECLARED_CONFLICT})
+NOT_ON_PANEL = N_("You are not a judge of this trade.")
+NOT_CHIEF = N_("Only the chief judge of this trade may do this.")
+NOT_IN_SCHEME = N_("This aspect is not part of this trade.")
+NOT_IN_TRADE = N_("This entrant is not in this trade.")
+JUDGE_NOT_ON_PANEL = N_("This judge is not on this trade's panel.")
+NOT_COMPETING = N_("This entrant is no longer competing (%(status)s).")
+
+
+class CellKey(NamedTuple):
+    """One cell of the marks: whose mark, for which entrant, on which aspect."""
+
+    judge_id: int
+    entrant_id: int
+    aspect_id: int
+
+
+@dataclass(frozen=True)
+class PanelEntrant:
+    delegation_id: int
+    status: EntrantStatus = EntrantStatus.REGISTERED
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A trade's judges and entrants and the declared conflicts between them (plain data).
+
+    ``judges``: judge id → whether they are the chief judge; ``delegation_of_judge``: judge id →
+    delegation id (None: no delegation); ``declared``: (judge id, entrant id) pairs a declared
+    conflict of interest keeps apart.
+    """
+
+    judges: Mapping[int, bool]
+    delegation_of_judge: Mapping[int, int | None]
+    entrants: Mapping[int, PanelEntrant]
+    declared: Collection[tuple[int, int]] = field(default_factory=frozenset)
+
+    def recusal(self, judge_id: int, entrant_id: int) -> Problem | None:
+        """Why the judge may not mark the entrant (own delegation, declared conflict), or None."""
+        entrant = self.entrants.get(entrant_id)
+        if entrant is None:
+            return None
+        own = self.delegation_of_judge.get(judge_id)
+        if own is not None and own == entrant.delegation_id:
+            return Problem(OWN_DELEGATION)
+        if (judge_id, entrant_id) in self.declared:
+            return Problem(DECLARED_CONFLICT)
+        return None
+
+    def is_chief(self, judge_id: int) -> bool:
+        return self.judges.get(judge_id, False)
+
+    @property
+    def chiefs(self) -> list[int]:
+        return sorted(j for j, chief in self.judges.items() if chief)
+
+    @property
+    def scorers(self) -> list[int]:
+        """The judges whose marks judgement and panel-mark aspects need (the chief judge only
+        when alone on the trade)."""
+        others = [j for j, chief in self.judges.items() if not chief]
+        return sorted(others or self.judges)
+
+    @property
+    def competing(self) -> list[int]:
+        return sorted(e for e, entrant in self.entrants.items() if competes(entrant.status))
+
+    def eligible(self, entrant_id: int) -> list[int]:
+        """The scorers who may mark the entrant."""
+        return [j for j in self.scorers if self.recusal(j, entrant_id) is None]
+
+    def needed(self, entrant_id: int, kind: AspectKind) -> int:
+        """How many marks the entrant needs on an aspect of ``kind``: one for a measurement,
+        one per eligible scorer (at least one) otherwise."""
+        if kind is AspectKind.MEASUREMENT:
+            return 1
+        return max(len(self.eligible(entrant_id)), 1)
+
+    def expected_of(self, judge_id: int, kinds: Iterable[AspectKind]) -> int:
+        """A judge's own share of the marks: every judgement and panel-mark aspect (of the
+        aspect ``kinds`` given) of every competing entrant the judge may mark."""
+        if judge_id not in self.scorers:
+            return 0
+        judged = sum(1 for kind in kinds if kind is not AspectKind.MEASUREMENT)
+        return judged * sum(1 for e in self.competing if self.recusal(judge_id, e) is None)
+
+    def thin(self) -> dict[int, int]:
+        """Competing entrants whom recusals leave with fewer than :data:`MIN_PANEL` judges
+        (entrant id → judges left), on a panel that has at least that many scorers."""
+        if len(self.scorers) < MIN_PANEL:
+            return {}
+        left = {e: len(self.eligible(e)) for e in self.competing}
+        return {e: n for e, n in left.items() if n < MIN_PANEL}
+
+
+@dataclass(frozen=True)
+class Scorer:
+    """Who is writing: the account's id and role."""
+
+    id: int
+    role: Role
+
+
+def cell_problem(panel: Panel, scorer: Scorer, key: CellKey, aspect_ids: Collection[int],
+                 status: TradeStatus) -> Problem | None:
+    """Why ``scorer`` may not write the mark ``key`` in a trade in ``status``, or None (see the
+    module docstring): the aspect and entrant belong to the trade; the scorer is a judge of its
+    panel; the trade is open; only the chief judge writes another judge's mark, and only a
+    judge of the panel's; the entrant competes; neither the judge whose mark it is nor the scorer
+    is recused from the entrant."""
+    if key.aspect_id not in aspect_ids:
+        return Problem(NOT_IN_SCHEME)
+    entrant = panel.entrants.get(key.entrant_id)
+    if entrant is None:
+        return Problem(NOT_IN_TRADE)
+    if not scores(scorer.role) or scorer.id not in panel.judges:
+        return Problem(NOT_ON_PANEL)
+    if problem := marks_problem(status):
+        return problem
+    if key.judge_id != scorer.id:
+        if not panel.is_chief(scorer.id):
+            return Problem(NOT_CHIEF)
+        if key.judge_id not in panel.judges:
+            return Problem(JUDGE_NOT_ON_PANEL)
+    if not competes(entrant.status):
+        return Problem(NOT_COMPETING, {"status": entrant.status.value})
+    return panel.recusal(key.judge_id, key.entrant_id) or panel.recusal(scorer.id, key.entrant_id)

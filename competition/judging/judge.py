@@ -1,0 +1,71 @@
+"""The judge's pages: my trades, the score sheet and the blank marking sheet."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from competition.judging import forms
+from competition.judging.blueprint import EVERYONE, JUDGES, bp, locale, no_store
+from competition.judging.cells import after_save, changed, submitted_cells
+from competition.services import judging
+from competition.services.authority import require_judge
+from competition.services.errors import NotAllowed
+from competition.web import downloads
+from competition.web.access import refuse, role_required
+from competition.web.loaders import trade_by_id_or_404
+from competition.web.refusals import flash_problem
+
+@bp.get("/")
+@role_required(*JUDGES)
+def my_trades():
+    return render_template("judging/my_trades.html", rows=judging.my_trades(current_user))
+
+
+@bp.route("/trades/<int:trade_id>/sheet", methods=["GET", "POST"])
+@role_required(*JUDGES)
+@no_store
+def sheet(trade_id: int):
+    trade = trade_by_id_or_404(trade_id)
+    criterion_id = request.args.get("criterion", type=int)
+    try:
+        require_judge(current_user, trade)
+    except NotAllowed:
+        refuse(f"not a judge of trade {trade_id}")
+    form = forms.SheetForm()
+    state = ({}, {}, {}, {})
+    status = 200
+    if request.method == "POST":
+        cells = submitted_cells(request.form)
+        if not form.validate_on_submit():
+            status = 422
+        else:
+            try:
+                result = judging.save_sheet(current_user, trade, [
+                    judging.CellInput(row, aspect, text, version)
+                    for row, aspect, text, version, _o in changed(cells)], form.reason.data or "")
+            except NotAllowed as refusal:
+                flash_problem(refusal.problem)
+                status = 403
+            else:
+                status, state = after_save(result, cells, trade, criterion_id)
+                if status == 302:
+                    return state
+    data = judging.sheet(current_user, trade, criterion_id, locale())
+    return render_template("judging/sheet.html", data=data, form=form, state=state), status
+
+
+@bp.get("/trades/<int:trade_id>/blank.xlsx")
+@role_required(*EVERYONE)
+def blank_sheet(trade_id: int):
+    trade = trade_by_id_or_404(trade_id)
+    if current_user.role in JUDGES:
+        try:
+            require_judge(current_user, trade)
+        except NotAllowed:
+            refuse(f"not a judge of trade {trade_id}")
+    return downloads.xlsx(judging.blank_sheet(trade, current_user, _, locale()),
+                f"marking-sheet-{trade.code}.xlsx")
+
+

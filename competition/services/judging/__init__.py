@@ -1,0 +1,43 @@
+"""Judging: marks and who may enter them, the score sheet, the trade's states, the chief judge's
+oversight, declared conflicts and the audit log.
+
+This ``__init__`` is the package's only door; its modules are:
+
+- ``marks``: the one writer of marks (:func:`record_marks`), with optimistic versions and audit
+  rows; parsing and formatting marks as judges type them.
+- ``panel``: a trade's panel from the database (the rules are ``competition.domain.panel``).
+- ``sheets``: the judge's sheet and its save, the chief judge's view of one entrant, "my
+  trades", the blank marking sheet.
+- ``trade_state``: open, sign off, unlock (``competition.domain.trade_state``).
+- ``oversight``: totals, progress, discrepancies, severity.
+- ``conflicts``: declared conflicts of interest.
+- ``audit``: the audit log and its export.
+"""
+
+from competition.domain.panel import RECUSALS, CellKey
+from competition.services.judging.audit import (AuditFilter, audit_query, audit_row,
+                                                audit_workbook, trade_history)
+from competition.services.judging.conflicts import conflicts_of, declare_conflict, remove_conflict
+from competition.domain.numbers import format_mark
+from competition.services.judging.marks import (MarkChange, StaleCell, StaleCells, current_marks,
+                                                parse_mark)
+from competition.services.judging.marks import record as record_marks
+from competition.services.judging.oversight import (DiscrepancyRow, Progress, criterion_marks,
+                                                    discrepancies, event_overview, progress,
+                                                    severity, trade_totals)
+from competition.services.judging.panel import load_panel, thin_panels
+from competition.services.judging.sheets import (REASON_REQUIRED, CellInput, EntrantLine,
+                                                 SaveResult, Sheet,
+                                                 blank_sheet, entrant_lines, entrant_marks,
+                                                 my_trades, save_sheet, sheet)
+from competition.services.judging.trade_state import open_trade, sign_off, unlock
+
+__all__ = [
+    "REASON_REQUIRED", "RECUSALS", "AuditFilter", "CellInput", "CellKey", "DiscrepancyRow", "EntrantLine",
+    "MarkChange", "Progress", "SaveResult", "Sheet", "StaleCell", "StaleCells", "audit_query",
+    "audit_row", "audit_workbook", "blank_sheet", "conflicts_of", "criterion_marks",
+    "current_marks", "declare_conflict", "discrepancies", "entrant_lines", "entrant_marks",
+    "event_overview", "format_mark", "load_panel", "my_trades", "open_trade", "parse_mark",
+    "progress", "record_marks", "remove_conflict", "save_sheet", "severity", "sheet", "sign_off",
+    "thin_panels", "trade_history", "trade_totals", "unlock",
+]

@@ -1,0 +1,175 @@
+"""Reading the marks: totals, progress, discrepancies and judge severity, for the chief judge,
+supervisors and organizers (the rules are in ``competition.domain.panel`` and
+``competition.domain.oversight``)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from competition.domain.aggregation import AspectKind, TradeTotal, trade_total
+from competition.domain.entrants import EntrantStatus
+from competition.domain.oversight import find_discrepancies, judge_severity, severity_scale
+from competition.extensions import db
+from competition.models import Aspect, Entrant, Event, Score, Trade, User
+from competition.services.judging import scheme
+from competition.services.judging.panel import load_panel
+
+
+def _marks(trade: Trade) -> dict[int, dict[int, dict[int, Decimal]]]:
+    """entrant id → aspect id → judge id → mark, for every mark of the trade (one query)."""
+    found: dict[int, dict[int, dict[int, Decimal]]] = defaultdict(lambda: defaultdict(dict))
+    for entrant_id, aspect_id, judge_id, value in db.session.execute(
+            sa.select(Score.entrant_id, Score.aspect_id, Score.judge_id, Score.value)
+            .where(Score.trade_id == trade.id)):
+        found[entrant_id][aspect_id][judge_id] = value
+    return found
+
+
+def trade_totals(trade: Trade) -> dict[int, TradeTotal]:
+    """Every entrant's trade total, per-criterion marks and completeness, from all the trade's
+    marks (one query for the marks, one for the scheme, a few for the panel). Entrants without
+    marks get a total of 0, incomplete."""
+    specs = [c.spec() for c in scheme.criteria(trade)]
+    judged = [a for c in specs for a in c.aspects if a.kind is not AspectKind.MEASUREMENT]
+    marks = _marks(trade)
+    panel = load_panel(trade)
+    totals = {}
+    for entrant_id in panel.entrants:
+        given = marks.get(entrant_id, {})
+        totals[entrant_id] = trade_total(
+            specs, {a: list(j.values()) for a, j in given.items()},
+            {a.id: panel.needed(entrant_id, a.kind) for a in judged})
+    return totals
+
+
+def criterion_marks(trade: Trade) -> dict[int, dict[int, Decimal]]:
+    """entrant id → criterion id → criterion mark (see :func:`trade_totals`)."""
+    return {entrant_id: total.criteria for entrant_id, total in trade_totals(trade).items()}
+
+
+@dataclass(frozen=True)
+class DiscrepancyRow:
+    entrant_id: int
+    aspect_id: int
+    spread: Decimal
+    judge_ids: tuple[int, ...]
+    marks: dict[int, Decimal]
+
+
+def discrepancies(trade: Trade) -> list[DiscrepancyRow]:
+    """Every competing entrant's aspect whose judges disagree beyond the rule: measurement
+    marks that differ, judgement scores more than the trade's threshold apart (see
+    :func:`~competition.domain.aggregation.find_discrepancies`)."""
+    aspects = {a.id: a.spec() for a in scheme.aspects(trade)}
+    active = set(db.session.scalars(sa.select(Entrant.id).where(
+        Entrant.trade_id == trade.id, Entrant.status == EntrantStatus.REGISTERED)))
+    found = []
+    for entrant_id, by_aspect in _marks(trade).items():
+        if entrant_id not in active:
+            continue
+        for aspect_id, by_judge in by_aspect.items():
+            spec = aspects.get(aspect_id)
+            if spec is None:
+                continue
+            if hit := find_discrepancies(spec, by_judge, trade.judgement_threshold):
+                found.append(DiscrepancyRow(entrant_id, aspect_id, hit.spread, hit.judge_ids,
+                                            dict(by_judge)))
+    return sorted(found, key=lambda d: (d.entrant_id, d.aspect_id))
+
+
+@dataclass(frozen=True)
+class JudgeProgress:
+    judge: User
+    is_chief: bool
+    entered: int
+    expected: int
+
+
+@dataclass(frozen=True)
+class AspectProgress:
+    aspect: Aspect
+    complete: int
+    entrants: int
+
+
+@dataclass
+class Progress:
+    """How far a trade's marking is: per judge (their own share entered), per aspect (entrants
+    with all the marks it needs), and the competing entrants still missing marks (id → aspects
+    short). ``thin`` lists entrants whom recusals leave with too few judges."""
+
+    entrants: int
+    complete: int
+    judges: list[JudgeProgress]
+    aspects: list[AspectProgress]
+    missing: dict[int, int]
+    thin: dict[int, int]
+
+
+def progress(trade: Trade) -> Progress:
+    """Completion per judge and per aspect, and the entrants missing marks (see
+    :meth:`~competition.domain.panel.Panel.needed` and
+    :meth:`~competition.domain.panel.Panel.expected_of`)."""
+    aspects = scheme.aspects(trade)
+    marks = _marks(trade)
+    panel = load_panel(trade)
+    active = panel.competing
+    per_aspect = {a.id: 0 for a in aspects}
+    judged_ids = {a.id for a in aspects if a.kind != AspectKind.MEASUREMENT}
+    missing = {}
+    entered: dict[int, int] = defaultdict(int)
+    for entrant_id in active:
+        given = marks.get(entrant_id, {})
+        short = 0
+        for aspect in aspects:
+            if len(given.get(aspect.id, ())) >= panel.needed(entrant_id, aspect.kind):
+                per_aspect[aspect.id] += 1
+            else:
+                short += 1
+        if short:
+            missing[entrant_id] = short
+        for aspect_id in judged_ids:
+            for judge_id in given.get(aspect_id, ()):
+                entered[judge_id] += 1
+    kinds = [a.kind for a in aspects]
+    users = db.session.scalars(sa.select(User).where(User.id.in_(panel.judges))).all()
+    judges = sorted(users, key=lambda u: (not panel.judges[u.id], u.username))
+    return Progress(
+        entrants=len(active), complete=len(active) - len(missing),
+        judges=[JudgeProgress(u, panel.judges[u.id], entered[u.id], panel.expected_of(u.id, kinds))
+                for u in judges],
+        aspects=[AspectProgress(a, per_aspect[a.id], len(active)) for a in aspects],
+        missing=missing, thin=panel.thin())
+
+
+def severity(trade: Trade) -> list[tuple[User, Decimal, int]]:
+    """Each judge's mean deviation from the rest of the panel on judgement and panel-mark
+    aspects, on the common scale (percent of the aspect's range): negative is harsh, positive
+    lenient. Sorted harshest first; (judge, mean deviation, panels counted)."""
+    scale = {a.id: s for a in scheme.aspects(trade)
+             if (s := severity_scale(a.kind, a.max_mark)) is not None}
+    panels = [{judge: mark * scale[aspect_id] for judge, mark in by_judge.items()}
+              for by_aspect in _marks(trade).values()
+              for aspect_id, by_judge in by_aspect.items() if aspect_id in scale]
+    found = judge_severity(panels)
+    users = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(found)))}
+    return sorted(((users[j], s.mean_deviation, s.count) for j, s in found.items()),
+                  key=lambda row: (row[1], row[0].username))
+
+
+def event_overview(event: Event) -> list[tuple[Trade, int, int]]:
+    """Every trade of the event with its count of marks and of competing entrants."""
+    trades = db.session.scalars(sa.select(Trade).where(Trade.event_id == event.id)
+                                .order_by(Trade.code)).all()
+    marks = dict(db.session.execute(
+        sa.select(Score.trade_id, sa.func.count(Score.id)).join(Trade)
+        .where(Trade.event_id == event.id).group_by(Score.trade_id)).all())
+    entrants = dict(db.session.execute(
+        sa.select(Entrant.trade_id, sa.func.count(Entrant.id)).join(Trade)
+        .where(Trade.event_id == event.id, Entrant.status == EntrantStatus.REGISTERED)
+        .group_by(Entrant.trade_id)).all())
+    return [(t, marks.get(t.id, 0), entrants.get(t.id, 0)) for t in trades]

@@ -1,0 +1,263 @@
+"""What judges see and save: the score sheet, the chief judge's view of one entrant, "my
+trades", and the printable blank marking sheet.
+
+A sheet is saved whole or not at all (:func:`save_sheet`): every cell is checked with the
+domain's rule for writing a mark (:func:`competition.domain.panel.cell_problem`) and the aspect's
+limits; a change to another judge's mark, and every change once the trade has ever been signed
+off, needs a reason. Under blind judging a judge's page carries codes only: names and
+delegations are not even loaded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from competition.domain.aggregation import AspectKind, validate_mark
+from competition.domain.blind import entrant_label, is_blind, sees_identity
+from competition.domain.entrants import EntrantStatus, competes
+from competition.domain.messages import N_, Problem
+from competition.domain.numbers import format_mark
+from competition.domain.panel import CellKey, Scorer, cell_problem
+from competition.domain.trade_state import marks_problem
+from competition.extensions import db
+from competition.models import (Aspect, AuditAction, AuditEntry, Criterion, Entrant,
+                                JudgeAssignment, Score, Trade, User)
+from competition.services.authority import can_oversee, require_judge
+from competition.services.errors import NotAllowed
+from competition.services.judging import marks, scheme
+from competition.services.judging.oversight import discrepancies
+from competition.services.judging.panel import load_panel
+from competition.spreadsheets.writer import SheetSpec, write_workbook
+
+REASON_REQUIRED = N_("Give a reason for this change.")
+TWICE = N_("This cell appears twice.")
+
+
+@dataclass(frozen=True)
+class CellInput:
+    """A cell as a sheet submits it: the text typed (empty: no mark) and the version of the mark
+    the sheet was loaded with (``None``: there was none). ``judge_id`` is whose mark it is; left
+    out, it is the saving user's own."""
+
+    entrant_id: int
+    aspect_id: int
+    value: str
+    version: int | None
+    judge_id: int | None = None
+
+
+@dataclass
+class SaveResult:
+    """What a save did: ``saved`` changes, or why nothing was saved (stale cells, problems per
+    cell, problems of the whole sheet)."""
+
+    saved: int = 0
+    stale: list[marks.StaleCell] = field(default_factory=list)
+    problems_by_cell: dict[CellKey, Problem] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not (self.stale or self.problems_by_cell or self.problems)
+
+
+def _ever_signed_off(trade: Trade) -> bool:
+    return db.session.scalar(sa.select(AuditEntry.id).where(
+        AuditEntry.trade_id == trade.id, AuditEntry.action == AuditAction.LOCK).limit(1)) is not None
+
+
+def save_sheet(user: User, trade: Trade, cells: Sequence[CellInput], reason: str = "") -> SaveResult:
+    """Save a score sheet whole or not at all (see the module docstring).
+
+    Raises NotAllowed when the user may not write in this trade at all (not one of its judges,
+    not open, locked); cells the user may not write, bad values and cells changed by somebody
+    else since the sheet was loaded come back in the result, with nothing saved.
+    """
+    require_judge(user, trade)
+    if problem := marks_problem(trade.status):
+        raise NotAllowed(problem)
+    reason = (reason or "").strip()
+    panel = load_panel(trade)
+    aspects = scheme.aspects_by_id(trade)
+    scorer = Scorer(user.id, user.role)
+    result = SaveResult()
+    changes = []
+    seen: set[CellKey] = set()
+    for cell in cells:
+        key = CellKey(cell.judge_id if cell.judge_id is not None else user.id,
+                      cell.entrant_id, cell.aspect_id)
+        if key in seen:
+            result.problems_by_cell[key] = Problem(TWICE)
+            continue
+        seen.add(key)
+        if problem := cell_problem(panel, scorer, key, aspects, trade.status):
+            result.problems_by_cell[key] = problem
+            continue
+        value = marks.parse_mark(cell.value)
+        if isinstance(value, Problem):
+            result.problems_by_cell[key] = value
+            continue
+        if value is not None and (problem := validate_mark(aspects[key.aspect_id].spec(), value)):
+            result.problems_by_cell[key] = problem
+            continue
+        changes.append(marks.MarkChange(key, trade.id, value, cell.version, cell.value))
+    if not changes or result.problems_by_cell:
+        return result
+    needs_reason = any(c.key.judge_id != user.id for c in changes) or _ever_signed_off(trade)
+    if needs_reason and not reason:
+        result.problems.append(Problem(REASON_REQUIRED))
+        return result
+    try:
+        result.saved = marks.record(user, trade.event_id, changes, reason)
+    except marks.StaleCells as stale:
+        result.stale = stale.cells
+    return result
+
+
+# --- what a judge's sheet shows ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class EntrantLine:
+    """An entrant as a page shows it; ``name`` and ``delegation`` are empty under blind judging."""
+
+    id: int
+    label: str
+    name: str
+    delegation: str
+    status: EntrantStatus
+
+
+def entrant_lines(trade: Trade, viewer: User, ids: Iterable[int] | None = None,
+                  locale: str = "zh") -> list[EntrantLine]:
+    """The trade's entrants in sheet order: by code when blind, else by draw number."""
+    identity = sees_identity(viewer.role, trade.uses_anonymous_codes, trade.codes_revealed)
+    blind = is_blind(trade.uses_anonymous_codes, trade.codes_revealed)
+    query = sa.select(Entrant).where(Entrant.trade_id == trade.id)
+    if ids is not None:
+        query = query.where(Entrant.id.in_(list(ids)))
+    if identity:
+        query = query.options(selectinload(Entrant.members), joinedload(Entrant.delegation))
+    if blind:
+        query = query.order_by(Entrant.anonymous_code.is_(None), Entrant.anonymous_code, Entrant.id)
+    else:
+        query = query.order_by(Entrant.draw_number.is_(None), Entrant.draw_number, Entrant.id)
+    return [EntrantLine(
+        id=entrant.id,
+        label=entrant_label(blind, entrant.anonymous_code, entrant.draw_number, entrant.id),
+        name=entrant.display_name() if identity else "",
+        delegation=entrant.delegation.name(locale) if identity else "",
+        status=entrant.status) for entrant in db.session.scalars(query)]
+
+
+@dataclass
+class Sheet:
+    """A judge's score sheet: entrants × aspects, the stored marks with their versions, and the
+    cells the judge may not write (recused)."""
+
+    trade: Trade
+    criteria: list[Criterion]
+    aspects: list[Aspect]
+    rows: list[EntrantLine]
+    cells: dict[tuple[int, int], tuple[Decimal, int]]
+    recused: dict[int, Problem]
+    writable: bool
+    status_problem: Problem | None
+
+
+def sheet(user: User, trade: Trade, criterion_id: int | None = None,
+          locale: str = "zh") -> Sheet:
+    """The user's own sheet for the trade (or one criterion of it; an unknown criterion shows
+    the whole sheet)."""
+    require_judge(user, trade)
+    criteria = scheme.criteria(trade)
+    chosen = [c for c in criteria if criterion_id is None or c.id == criterion_id] or criteria
+    aspects = [a for c in chosen for a in c.aspects]
+    panel = load_panel(trade)
+    rows = [line for line in entrant_lines(trade, user, locale=locale) if competes(line.status)]
+    recused = {line.id: problem for line in rows if (problem := panel.recusal(user.id, line.id))}
+    cells = {(s.entrant_id, s.aspect_id): (s.value, s.version) for s in db.session.execute(
+        sa.select(Score.entrant_id, Score.aspect_id, Score.value, Score.version)
+        .where(Score.trade_id == trade.id, Score.judge_id == user.id,
+               Score.aspect_id.in_([a.id for a in aspects])))}
+    status_problem = marks_problem(trade.status)
+    return Sheet(trade=trade, criteria=criteria, aspects=aspects, rows=rows, cells=cells,
+                 recused=recused, writable=status_problem is None, status_problem=status_problem)
+
+
+@dataclass
+class EntrantMarks:
+    """Every judge's marks for one entrant (the chief judge's resolution page)."""
+
+    entrant: EntrantLine
+    aspects: list[Aspect]
+    judges: list[User]
+    cells: dict[tuple[int, int], tuple[Decimal, int]]  # (judge id, aspect id) -> (value, version)
+    disputed: set[int]
+    recused: dict[int, Problem]
+
+
+def entrant_marks(user: User, trade: Trade, entrant_id: int, locale: str = "zh") -> EntrantMarks:
+    """The chief judge's view of one entrant: every judge's mark on every aspect."""
+    if not can_oversee(user, trade):
+        raise NotAllowed(Problem(N_("Only the chief judge of this trade may do this.")))
+    lines = entrant_lines(trade, user, ids=[entrant_id], locale=locale)
+    if not lines:
+        raise NotAllowed(Problem(N_("This entrant is not in this trade.")))
+    panel = load_panel(trade)
+    cells = {(s.judge_id, s.aspect_id): (s.value, s.version) for s in db.session.execute(
+        sa.select(Score.judge_id, Score.aspect_id, Score.value, Score.version)
+        .where(Score.trade_id == trade.id, Score.entrant_id == entrant_id))}
+    judge_ids = set(panel.judges) | {j for j, _a in cells}
+    judges = sorted(db.session.scalars(sa.select(User).where(User.id.in_(judge_ids))),
+                    key=lambda u: u.username)
+    disputed = {d.aspect_id for d in discrepancies(trade) if d.entrant_id == entrant_id}
+    recused = {j: p for j in judge_ids if (p := panel.recusal(j, entrant_id))}
+    return EntrantMarks(lines[0], scheme.aspects(trade), judges, cells, disputed, recused)
+
+
+def my_trades(user: User) -> list[tuple[JudgeAssignment, int, int]]:
+    """The user's trades with how many of their own marks are entered and how many cells their
+    sheet has (a grouped count, not a query per trade)."""
+    assignments = db.session.scalars(
+        sa.select(JudgeAssignment).where(JudgeAssignment.user_id == user.id)
+        .options(joinedload(JudgeAssignment.trade))).all()
+    trade_ids = [a.trade_id for a in assignments]
+    entered = dict(db.session.execute(
+        sa.select(Score.trade_id, sa.func.count(Score.id))
+        .where(Score.judge_id == user.id, Score.trade_id.in_(trade_ids))
+        .group_by(Score.trade_id)).all())
+    entrants = dict(db.session.execute(
+        sa.select(Entrant.trade_id, sa.func.count(Entrant.id))
+        .where(Entrant.trade_id.in_(trade_ids), Entrant.status == EntrantStatus.REGISTERED)
+        .group_by(Entrant.trade_id)).all())
+    aspects = dict(db.session.execute(
+        sa.select(Criterion.trade_id, sa.func.count(Aspect.id)).join(Aspect)
+        .where(Criterion.trade_id.in_(trade_ids)).group_by(Criterion.trade_id)).all())
+    return [(a, entered.get(a.trade_id, 0), entrants.get(a.trade_id, 0) * aspects.get(a.trade_id, 0))
+            for a in sorted(assignments, key=lambda a: a.trade.code)]
+
+
+def blank_sheet(trade: Trade, viewer: User, translate, locale: str = "zh") -> bytes:
+    """A blank marking sheet for the trade as Excel, one row per competing entrant and one
+    column per aspect (code and maximum), to fill by hand and import later."""
+    aspects = scheme.aspects(trade)
+    lines = [line for line in entrant_lines(trade, viewer, locale=locale) if competes(line.status)]
+    blind = is_blind(trade.uses_anonymous_codes, trade.codes_revealed)
+    headers = [translate("Code") if blind else translate("Number")]
+    if not blind:
+        headers.append(translate("Entrant"))
+    headers += [f"{a.criterion.code}/{a.code} "
+                f"({format_mark(a.max_mark) if a.kind != AspectKind.JUDGEMENT else '0-3'})"
+                for a in aspects]
+    rows = [[line.label] + ([] if blind else [line.name]) + [""] * len(aspects) for line in lines]
+    return write_workbook([SheetSpec(
+        title=trade.code, headers=headers, rows=rows, title_lines=[
+            f"{trade.code} {trade.name(locale)}",
+            translate("Judge:") + " ____________    " + translate("Signature:")
+            + " ____________    " + translate("Date:") + " ____________"],
+        widths=[10] + ([] if blind else [16]) + [12] * len(aspects))])
