@@ -56,7 +56,8 @@ def run(args: list[str]) -> None:
     flask("db", "upgrade")
     flask("demo", "--size", size, "--if-empty")
     if logins.exists():
-        print("\nLog in at http://127.0.0.1:5000/auth/login with one of these (from instance/demo-logins.txt):")
+        print("\nLog in at http://127.0.0.1:5000/auth/login with one of these "
+              "(from instance/demo-logins.txt):")
         print(logins.read_text(encoding="utf-8"))
     print("Serving on http://127.0.0.1:5000 (Ctrl+C stops).", flush=True)
     flask("run", "--host", "127.0.0.1", "--port", "5000")

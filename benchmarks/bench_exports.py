@@ -7,7 +7,7 @@ Builds the seed demo (70 trades, 19 delegations, 2,221 contestants) in a tempora
 gives it demo marks, signs every trade off and publishes them all, switches participation
 certificates on and issues every certificate. Then times:
 
-(a) the results workbook (services.results_workbook.event_workbook: queries, formatting, the
+(a) the results workbook (services.results.event_workbook: queries, formatting, the
     formula-safe writer) beside plain openpyxl write-only code appending the very same cell values
     (read back from our workbook beforehand) with no styles and no database;
 (b) all participation certificates and (c) all award certificates (services.certificates: choose
@@ -39,8 +39,7 @@ from competition import create_app  # noqa: E402
 from competition.certificates.fonts import register_fonts  # noqa: E402
 from competition.extensions import db  # noqa: E402
 from competition.models import Event, Trade, TradeStatus  # noqa: E402
-from competition.services import certificates, demo, demo_scores, results  # noqa: E402
-from competition.services import results_workbook  # noqa: E402
+from competition.services import certificates, demo, results  # noqa: E402
 
 EVENT = "HN2026"
 BASE_URL = "https://skills.example.cn"
@@ -98,7 +97,7 @@ def build(app) -> list[tuple]:
         db.create_all()
         demo.build("seed", run=False)
         event = db.session.scalar(sa.select(Event).where(Event.code == EVENT))
-        demo_scores.add_scores(event, random.Random(1))
+        demo.add_scores(event, random.Random(1))
         db.session.execute(sa.update(Trade).where(Trade.event_id == event.id)
                            .values(status=TradeStatus.SIGNED_OFF))
         db.session.commit()
@@ -118,7 +117,7 @@ def measure(app) -> list[tuple]:
     with app.app_context():
         event = db.session.scalar(sa.select(Event).where(Event.code == EVENT))
 
-        took, data = timed(lambda: results_workbook.event_workbook(event))
+        took, data = timed(lambda: results.event_workbook(event))
         book = load_workbook(io.BytesIO(data), read_only=True)
         sheets = [(s.title, [tuple(r) for r in s.iter_rows(values_only=True)])
                   for s in book.worksheets]
@@ -133,7 +132,7 @@ def measure(app) -> list[tuple]:
                             ("(c) award certificates", "award")):
             db.session.expire_all()
 
-            def ours():
+            def ours(kind=kind):
                 certs, data, settings = certificates.prepare(event, None, kind=kind,
                                                              base_url=BASE_URL)
                 with tempfile.TemporaryFile() as out:
@@ -141,7 +140,7 @@ def measure(app) -> list[tuple]:
                     return pages, out.tell(), data
             took, (pages, size, data) = timed(ours)
             with tempfile.TemporaryFile() as out:
-                plain, _ = timed(lambda: plain_certificates(data, out))
+                plain, _ = timed(lambda data=data, out=out: plain_certificates(data, out))
                 plain_size = out.tell()
             rows.append((label, took, plain,
                          f"{pages:,} pages, {size // 1024:,} KB (plain {plain_size // 1024:,} KB)"))

@@ -8,7 +8,7 @@ database, keeps its 2,221 contestants as a delegation's workbook would list them
 from the database, then times:
 
   (a) openpyxl reading the workbook (read_only=True, every row iterated) — the floor;
-  (b) ``import_contestants`` of the workbook: 2,221 people checked and registered;
+  (b) the contestant import (``imports.run``) of the workbook: 2,221 people checked and registered;
   (c) the same file imported again: 2,221 people found unchanged, nobody added.
 
 With ``DATABASE_URL=postgresql://…`` the run uses that server instead, inside a schema of its
@@ -36,8 +36,10 @@ from competition import create_app  # noqa: E402
 from competition.config import database_url  # noqa: E402
 from competition.extensions import db  # noqa: E402
 from competition.models import Contestant, Entrant, Event, Trade  # noqa: E402
-from competition.services import demo  # noqa: E402
-from competition.services.contestant_import import COLUMNS, import_contestants  # noqa: E402
+from competition.services import (
+    demo,  # noqa: E402
+    imports,  # noqa: E402
+)
 
 CODE = "BENCH"
 ID_TYPE = "居民身份证"
@@ -66,7 +68,7 @@ def contestant_rows(event: Event) -> list[list]:
 def workbook(rows: list[list]) -> bytes:
     book = Workbook(write_only=True)
     sheet = book.create_sheet("选手 Contestants")
-    sheet.append([column.headers[0] for column in COLUMNS])
+    sheet.append([column.headers[0] for column in imports.IMPORTERS["contestants"].columns])
     for row in rows:
         sheet.append(row)
     out = BytesIO()
@@ -108,9 +110,9 @@ def run(url: str, schema: str | None) -> None:
               f"workbook: {len(rows):,} rows, {len(data) / 1024:.0f} KiB")
 
         read = min(timed(lambda: openpyxl_read(data))[0] for _ in range(3))
-        first_time, first = timed(lambda: import_contestants(event, data))
+        first_time, first = timed(lambda: imports.run("contestants", event, data))
         assert first.ok and first.created == len(rows), first.lines(str)[:5]
-        again_time, again = timed(lambda: import_contestants(event, data))
+        again_time, again = timed(lambda: imports.run("contestants", event, data))
         assert again.ok and (again.created, again.unchanged) == (0, len(rows)), again.summary(str)
         count = db.session.scalar(sa.select(sa.func.count(Contestant.id))
                                   .where(Contestant.event_id == event.id))
@@ -120,7 +122,7 @@ def run(url: str, schema: str | None) -> None:
         print(f"{'step':<44}{'seconds':>9}{'× openpyxl':>12}")
         for label, value in (
             ("(a) openpyxl read, read_only, all rows", read),
-            (f"(b) import_contestants: {first.created:,} new", first_time),
+            (f"(b) contestant import: {first.created:,} new", first_time),
             (f"(c) re-import: {again.unchanged:,} unchanged", again_time),
         ):
             print(f"{label:<44}{value:>9.2f}{value / read:>12.1f}")

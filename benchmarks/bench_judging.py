@@ -9,7 +9,7 @@ gives it demo marks, then:
 - saves: N threads, each a judge logged in through its own test client, POST their sheet
   (one entrant's row, every aspect changed) in a loop against the WSGI app; the baseline is the
   same threads GETting the home page.
-- totals: scoring.trade_totals for all 70 trades; the baseline reads the same marks with one raw
+- totals: judging.trade_totals for all 70 trades; the baseline reads the same marks with one raw
   SELECT per trade and does nothing with them.
 """
 
@@ -29,9 +29,8 @@ import sqlalchemy as sa  # noqa: E402
 
 from competition import create_app  # noqa: E402
 from competition.extensions import db  # noqa: E402
-from competition.models import (Contestant, Entrant, Event, JudgeAssignment, Score,  # noqa: E402
-                                Trade)
-from competition.services import demo, demo_scores, scoring  # noqa: E402
+from competition.models import Contestant, Entrant, Event, JudgeAssignment, Score, Trade, User  # noqa: E402
+from competition.services import demo, judging  # noqa: E402
 
 ENTRANTS_PER_TRADE = 32
 
@@ -72,13 +71,13 @@ def judge_jobs(event: Event, count: int) -> list[tuple[str, int, int, list[int]]
     jobs = []
     for trade in db.session.scalars(sa.select(Trade).where(Trade.event_id == event.id)
                                     .order_by(Trade.code)):
-        panel = scoring.load_panel(trade)
+        panel = judging.load_panel(trade)
         aspects = [a.id for c in trade.criteria for a in c.aspects]
         for judge_id in panel.scorers:
             entrant = next((e for e in sorted(panel.entrants)
                             if panel.recusal(judge_id, e) is None), None)
             if entrant is not None:
-                jobs.append((db.session.get(scoring.User, judge_id).username, trade.id, entrant, aspects))
+                jobs.append((db.session.get(User, judge_id).username, trade.id, entrant, aspects))
                 break
         if len(jobs) == count:
             break
@@ -92,13 +91,13 @@ def run_threads(app, jobs, password: str, saves: int, baseline: bool) -> tuple[f
         client = app.test_client()
         response = client.post("/auth/login", data={"username": username, "password": password})
         assert response.status_code == 302, response.status_code
-        versions = {a: v for a, v in db.session.execute(
+        versions = dict(db.session.execute(
             sa.select(Score.aspect_id, Score.version).join(
                 JudgeAssignment, JudgeAssignment.user_id == Score.judge_id)
             .where(Score.entrant_id == entrant_id, Score.trade_id == trade_id,
                    JudgeAssignment.trade_id == trade_id,
-                   Score.judge_id == scoring.db.session.scalar(
-                       sa.select(scoring.User.id).where(scoring.User.username == username))))}
+                   Score.judge_id == db.session.scalar(
+                       sa.select(User.id).where(User.username == username)))).all())
         clients.append((client, trade_id, entrant_id, aspects, versions))
     db.session.remove()
     outcome = {"ok": 0, "failed": 0}
@@ -160,7 +159,7 @@ def main() -> None:
         built = time.perf_counter() - start
         if not db.session.scalar(sa.select(sa.func.count(Score.id))):
             start = time.perf_counter()
-            demo_scores.add_scores(event, random.Random(1))
+            demo.add_scores(event, random.Random(1))
             rows.append(("demo marks (add_scores)", f"{time.perf_counter() - start:.2f} s", ""))
         password = next(p for u, p in logins.items() if "…" in u)
         marks = db.session.scalar(sa.select(sa.func.count(Score.id)))
@@ -171,7 +170,7 @@ def main() -> None:
 
         def all_totals():
             for trade in trades:
-                scoring.trade_totals(trade)
+                judging.trade_totals(trade)
 
         def raw_select():
             connection = db.session.connection()

@@ -40,8 +40,7 @@ import sqlalchemy as sa  # noqa: E402
 
 from competition import create_app  # noqa: E402
 from competition.extensions import db  # noqa: E402
-from competition.models import (Aspect, Criterion, Event, JudgeAssignment, Score, Trade,  # noqa: E402
-                                TradeStatus, User)
+from competition.models import Aspect, Criterion, Event, JudgeAssignment, Score, Trade, TradeStatus, User  # noqa: E402
 from competition.services import demo  # noqa: E402
 
 EVENT = "HN2026"
@@ -162,13 +161,106 @@ def new_value(value: Decimal, aspect: Aspect) -> str:
     return str(top if value != top else Decimal(0))
 
 
-def main() -> None:
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=1200, help="requests per GET route")
     parser.add_argument("--threads", type=int, default=8, help="concurrent clients")
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
     parser.add_argument("--database-url", help="an EMPTY PostgreSQL database (default: SQLite)")
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def wait_for_server(port: int) -> None:
+    """Poll the trivial route until gunicorn answers, for up to a minute."""
+    deadline = time.time() + 60
+    while True:
+        try:
+            if Client(port).request("GET", "/bench/trivial")[0] == 200:
+                return
+        except OSError:
+            pass
+        if time.time() > deadline:
+            raise SystemExit("gunicorn did not start")
+        time.sleep(0.2)
+
+
+def measure_routes(port: int, args: argparse.Namespace, trade_code: str) -> tuple[list[tuple], float]:
+    """The GET routes' figures, each with its ratio to the trivial route; and that route's rate."""
+    def getter(path):
+        return lambda: Client(port).request("GET", path)[0]
+
+    trade = f"/events/{EVENT}/trades/{trade_code}"
+    routes = [("trivial route (baseline)", "/bench/trivial"),
+              ("medal table page", f"/events/{EVENT}/medals"),
+              ("medal table API", f"/api/v1/events/{EVENT}/medal-table"),
+              (f"trade results page ({trade_code})", trade),
+              (f"trade results API ({trade_code})", f"/api/v1{trade}/results"),
+              ("live board page", f"/events/{EVENT}/board"),
+              ("live board JSON", f"/api/v1/events/{EVENT}/board")]
+    rows, baseline = [], None
+    for label, path in routes:
+        measure([getter(path)] * (args.threads * 4), args.threads)  # warm every worker
+        figures = measure([getter(path)] * args.requests, args.threads)
+        baseline = baseline or figures["rps"]
+        rows.append((label, figures, figures["rps"] / baseline))
+    return rows, baseline
+
+
+def sheet_saves(port: int, plans: list[dict], password: str,
+                acknowledged: list[tuple[int, int, int, str]]) -> list:
+    """One zero-argument call per planned cell, the judges interleaved; each logged-in client
+    changes one mark per request and records the saves the server acknowledged."""
+    lock = threading.Lock()
+    calls = []
+    for plan in plans:
+        client = Client(port)
+        log_in(client, plan["judge"], password)
+        _, page = client.request("GET", f"/judge/trades/{plan['trade']}/sheet")
+        csrf = token(page)
+        for entrant, aspect_id, value, version, aspect in plan["cells"]:
+            def save(client=client, plan=plan, entrant=entrant, aspect_id=aspect_id,
+                     value=value, version=version, aspect=aspect, csrf=csrf):
+                text = new_value(value, aspect)
+                key = f"{entrant}-{aspect_id}"
+                status, _ = client.request("POST", f"/judge/trades/{plan['trade']}/sheet", {
+                    "csrf_token": csrf, f"m-{key}": text, f"v-{key}": version,
+                    f"o-{key}": f"{value.normalize():f}", "reason": ""})
+                if status == 302:
+                    with lock:
+                        acknowledged.append((plan["judge_id"], entrant, aspect_id, text))
+                return status
+            calls.append(save)
+    # interleave the judges so that they really save at the same time
+    return [c for group in zip(*[calls[i::len(plans)] for i in range(len(plans))]) for c in group]
+
+
+def lost_updates(uri: str, acknowledged: list[tuple[int, int, int, str]]) -> int:
+    """How many acknowledged saves the database does not hold."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": uri, "SECRET_KEY": "x"})
+    with app.app_context():
+        stored = {(j, e, a): v for j, e, a, v in db.session.execute(
+            sa.select(Score.judge_id, Score.entrant_id, Score.aspect_id, Score.value))}
+    return sum(1 for j, e, a, text in acknowledged if stored.get((j, e, a)) != Decimal(text))
+
+
+def print_table(rows: list[tuple], args: argparse.Namespace, uri: str) -> None:
+    print()
+    print(f"gunicorn {args.workers} sync workers, {args.threads} client threads, "
+          f"{os.cpu_count()} CPUs, {'PostgreSQL' if 'postgresql' in uri else 'SQLite'}; "
+          f"{args.requests} requests per route")
+    header = ("route", "req/s", "× trivial", "p50 ms", "p95 ms", "p99 ms", "5xx")
+    lines = [(label, f"{f['rps']:.0f}", f"{ratio:.2f}", f"{f['p50']:.1f}", f"{f['p95']:.1f}",
+              f"{f['p99']:.1f}", str(f["5xx"])) for label, f, ratio in rows]
+    widths = [max(len(str(r[i])) for r in [header, *lines]) for i in range(len(header))]
+    print("  ".join(h.ljust(w) for h, w in zip(header, widths)))
+    print("  ".join("-" * w for w in widths))
+    for line in lines:
+        print("  ".join(str(c).rjust(w) if i else str(c).ljust(w)
+                        for i, (c, w) in enumerate(zip(line, widths))))
+
+
+def main() -> None:
+    args = parse_args()
 
     folder = tempfile.mkdtemp(prefix="bench-load-")
     uri = args.database_url or f"sqlite:///{folder}/bench.sqlite"
@@ -185,80 +277,17 @@ def main() -> None:
          "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--chdir", str(ROOT),
          "--pythonpath", str(ROOT / "benchmarks"), "bench_load:served_app()"], env=env)
     try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                if Client(port).request("GET", "/bench/trivial")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if time.time() > deadline:
-                raise SystemExit("gunicorn did not start")
-            time.sleep(0.2)
-
-        def getter(path):
-            return lambda: Client(port).request("GET", path)[0]
-
-        routes = [("trivial route (baseline)", "/bench/trivial"),
-                  ("medal table page", f"/events/{EVENT}/medals"),
-                  ("medal table API", f"/api/v1/events/{EVENT}/medal-table"),
-                  (f"trade results page ({trade_code})", f"/events/{EVENT}/trades/{trade_code}"),
-                  (f"trade results API ({trade_code})", f"/api/v1/events/{EVENT}/trades/{trade_code}/results"),
-                  ("live board page", f"/events/{EVENT}/board"),
-                  ("live board JSON", f"/api/v1/events/{EVENT}/board")]
-        rows, baseline = [], None
-        for label, path in routes:
-            measure([getter(path)] * (args.threads * 4), args.threads)  # warm every worker
-            figures = measure([getter(path)] * args.requests, args.threads)
-            baseline = baseline or figures["rps"]
-            rows.append((label, figures, figures["rps"] / baseline))
+        wait_for_server(port)
+        rows, baseline = measure_routes(port, args, trade_code)
 
         # judges' sheet saves: one logged-in client per judge, one changed mark per request
         acknowledged: list[tuple[int, int, int, str]] = []
-        lock = threading.Lock()
-        calls = []
-        for plan in plans:
-            client = Client(port)
-            log_in(client, plan["judge"], password)
-            _, page = client.request("GET", f"/judge/trades/{plan['trade']}/sheet")
-            csrf = token(page)
-            for entrant, aspect_id, value, version, aspect in plan["cells"]:
-                def save(client=client, plan=plan, entrant=entrant, aspect_id=aspect_id,
-                         value=value, version=version, aspect=aspect, csrf=csrf):
-                    text = new_value(value, aspect)
-                    key = f"{entrant}-{aspect_id}"
-                    status, _ = client.request("POST", f"/judge/trades/{plan['trade']}/sheet", {
-                        "csrf_token": csrf, f"m-{key}": text, f"v-{key}": version,
-                        f"o-{key}": f"{value.normalize():f}", "reason": ""})
-                    if status == 302:
-                        with lock:
-                            acknowledged.append((plan["judge_id"], entrant, aspect_id, text))
-                    return status
-                calls.append(save)
-        # interleave the judges so that they really save at the same time
-        calls = [c for group in zip(*[calls[i::len(plans)] for i in range(len(plans))]) for c in group]
+        calls = sheet_saves(port, plans, password, acknowledged)
         figures = measure(calls[: args.requests], args.threads)
         rows.append(("judge's sheet save (POST)", figures, figures["rps"] / baseline))
 
-        app = create_app({"SQLALCHEMY_DATABASE_URI": uri, "SECRET_KEY": "x"})
-        with app.app_context():
-            stored = {(j, e, a): v for j, e, a, v in db.session.execute(
-                sa.select(Score.judge_id, Score.entrant_id, Score.aspect_id, Score.value))}
-        lost = sum(1 for j, e, a, text in acknowledged if stored.get((j, e, a)) != Decimal(text))
-
-        print()
-        print(f"gunicorn {args.workers} sync workers, {args.threads} client threads, "
-              f"{os.cpu_count()} CPUs, {'PostgreSQL' if 'postgresql' in uri else 'SQLite'}; "
-              f"{args.requests} requests per route")
-        header = ("route", "req/s", "× trivial", "p50 ms", "p95 ms", "p99 ms", "5xx")
-        lines = [(label, f"{f['rps']:.0f}", f"{ratio:.2f}", f"{f['p50']:.1f}", f"{f['p95']:.1f}",
-                  f"{f['p99']:.1f}", str(f["5xx"])) for label, f, ratio in rows]
-        widths = [max(len(str(r[i])) for r in [header, *lines]) for i in range(len(header))]
-        print("  ".join(h.ljust(w) for h, w in zip(header, widths)))
-        print("  ".join("-" * w for w in widths))
-        for line in lines:
-            print("  ".join(str(c).rjust(w) if i else str(c).ljust(w)
-                            for i, (c, w) in enumerate(zip(line, widths))))
+        lost = lost_updates(uri, acknowledged)
+        print_table(rows, args, uri)
         print(f"\nsheet saves acknowledged: {len(acknowledged)}, lost updates: {lost}")
     finally:
         server.terminate()

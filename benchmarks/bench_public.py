@@ -56,11 +56,7 @@ def build(uri: str) -> list[tuple[str, str]]:
         start = time.perf_counter()
         demo.build("seed", run=False)
         event = db.session.scalar(sa.select(Event).where(Event.code == EVENT))
-        try:
-            from competition.services import demo_scores
-        except ImportError:
-            raise SystemExit("services/demo_scores.py is needed for the demo marks") from None
-        marks = demo_scores.add_scores(event, random.Random(1))
+        marks = demo.add_scores(event, random.Random(1))
         db.session.commit()
         figures.append(("seed demo + marks", f"{time.perf_counter() - start:.1f} s",
                         f"{marks:,} marks"))

@@ -48,8 +48,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     login.login_message = _l("Please log in to see this page.")
     login.session_protection = "basic"
 
-    from competition import api, auth, cli, core, exports, judging, public, registration, \
-        results, setup, web
+    from competition import api, auth, cli, core, exports, judging, public, registration, results, setup, web
 
     web.init_app(app)
     for blueprint in (core.bp, auth.bp, setup.bp, judging.bp, results.bp, public.bp, api.bp,

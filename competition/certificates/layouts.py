@@ -27,14 +27,9 @@ if TYPE_CHECKING:
 PAGE_WIDTH, PAGE_HEIGHT = landscape(A4)
 W, H = PAGE_WIDTH, PAGE_HEIGHT
 
-RED = HexColor("#B5121B")
-DEEP_RED = HexColor("#8E0E14")
-GOLD = HexColor("#C49A3A")
-PALE_GOLD = HexColor("#E8D3A0")
-INK = HexColor("#262626")
-GREY = HexColor("#6B6B6B")
-CREAM = HexColor("#FCF7EC")
-QR_INK = HexColor("#000000")
+# The palette: seal red, deep red, gold, pale gold, ink, grey, cream paper, QR black.
+RED, DEEP_RED, GOLD, PALE_GOLD, INK, GREY, CREAM, QR_INK = map(HexColor, (
+    "#B5121B", "#8E0E14", "#C49A3A", "#E8D3A0", "#262626", "#6B6B6B", "#FCF7EC", "#000000"))
 
 SEAL_DIAMETER = 119  # 4.2 cm, the size of an official organisation's seal
 
@@ -155,39 +150,55 @@ def wrap(paras: Sequence[Para], font: str, size: float, width: float) -> list[li
     for para in paras:
         lines = [_Line(width=para.indent * size, align=para.align)]
         for run in para.runs:
-            run_size = size * run.scale
             for token in [run.text] if run.keep else _TOKEN.findall(run.text):
-                if token.isspace():
-                    token = " "
-                    if not lines[-1].pieces:
-                        continue
-                w = stringWidth(token, font, run_size)
-                if lines[-1].pieces and lines[-1].width + w > width:
-                    if token == " ":
-                        continue
-                    lines.append(_Line(align=para.align))
-                for chunk, w in _split_to_width(
-                    token, font, run_size, width - lines[-1].width, width, w
-                ):
-                    if chunk is None:
-                        lines.append(_Line(align=para.align))
-                        continue
-                    line = lines[-1]
-                    if line.pieces and line.pieces[-1][2] is run:
-                        px, joined, _ = line.pieces.pop()
-                        line.pieces.append((px, joined + chunk, run))
-                    else:
-                        line.pieces.append((line.width, chunk, run))
-                    line.width += w
-                    line.size = max(line.size, run_size)
-        for line in lines:
-            if line.pieces and line.pieces[-1][1].endswith(" "):
-                px, text, run = line.pieces.pop()
-                line.pieces.append((px, text.rstrip(" "), run))
-                line.width = px + stringWidth(text.rstrip(" "), font, size * run.scale)
-            line.size = line.size or size
+                _add_token(lines, token, run, para.align, font, size, width)
+        _trim_lines(lines, font, size)
         wrapped.append(lines)
     return wrapped
+
+
+def _add_token(lines: list[_Line], token: str, run: Run, align: str, font: str, size: float,
+               width: float) -> None:
+    """Set one token of ``run`` after the last of ``lines``, starting new lines as needed: a
+    space is dropped at the start of a line and where it would overflow one."""
+    run_size = size * run.scale
+    if token.isspace():
+        token = " "
+        if not lines[-1].pieces:
+            return
+    token_width = stringWidth(token, font, run_size)
+    if lines[-1].pieces and lines[-1].width + token_width > width:
+        if token == " ":
+            return
+        lines.append(_Line(align=align))
+    for chunk, chunk_width in _split_to_width(
+        token, font, run_size, width - lines[-1].width, width, token_width
+    ):
+        if chunk is None:
+            lines.append(_Line(align=align))
+            continue
+        _add_piece(lines[-1], chunk, chunk_width, run, run_size)
+
+
+def _add_piece(line: _Line, chunk: str, chunk_width: float, run: Run, run_size: float) -> None:
+    """Append text to a line, joined to the last piece when that is of the same run."""
+    if line.pieces and line.pieces[-1][2] is run:
+        px, joined, _ = line.pieces.pop()
+        line.pieces.append((px, joined + chunk, run))
+    else:
+        line.pieces.append((line.width, chunk, run))
+    line.width += chunk_width
+    line.size = max(line.size, run_size)
+
+
+def _trim_lines(lines: list[_Line], font: str, size: float) -> None:
+    """Drop each line's trailing spaces (and their width); an empty line gets the base size."""
+    for line in lines:
+        if line.pieces and line.pieces[-1][1].endswith(" "):
+            px, text, run = line.pieces.pop()
+            line.pieces.append((px, text.rstrip(" "), run))
+            line.width = px + stringWidth(text.rstrip(" "), font, size * run.scale)
+        line.size = line.size or size
 
 
 def _split_to_width(token: str, font: str, size: float, room: float, full: float, width: float):
@@ -423,11 +434,16 @@ def _diamond_rule(c: Canvas, cx: float, y: float, half: float, color: Color = GO
     c.drawPath(path, stroke=0, fill=1)
 
 
-def _classic_frame(c: Canvas, assets: Assets) -> None:
-    c.setFillColor(CREAM)
+def _paper(c: Canvas, assets: Assets, colour: Color) -> None:
+    """The sheet in the design's colour, under the organizer's background image if any."""
+    c.setFillColor(colour)
     c.rect(0, 0, W, H, stroke=0, fill=1)
     if assets.background:
         c.drawImage(assets.background, 0, 0, W, H, mask="auto")
+
+
+def _classic_frame(c: Canvas, assets: Assets) -> None:
+    _paper(c, assets, CREAM)
     c.setStrokeColor(RED)
     c.setLineWidth(9)
     c.rect(20, 20, W - 40, H - 40, stroke=1, fill=0)
@@ -471,10 +487,7 @@ BAND = 212  # width of the modern design's red band
 
 
 def _modern_frame(c: Canvas, assets: Assets) -> None:
-    c.setFillColor(white)
-    c.rect(0, 0, W, H, stroke=0, fill=1)
-    if assets.background:
-        c.drawImage(assets.background, 0, 0, W, H, mask="auto")
+    _paper(c, assets, white)
     c.setFillColor(DEEP_RED)
     c.rect(0, 0, BAND, H, stroke=0, fill=1)
     c.setFillColor(RED)

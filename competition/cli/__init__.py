@@ -1,15 +1,15 @@
 """Command-line tasks (``flask --app competition <command>``): accounts, the demo, backups
-(``admin``), imports (``registration``, ``judging``), publishing and results (``results``),
-exports and certificates (``exports``)."""
+(``admin``), Excel imports (``imports``), publishing and results (``results``), exports and
+certificates (``exports``)."""
 
 from __future__ import annotations
 
 from flask import Flask
 
-from competition.cli import admin, exports, judging, registration, results
+from competition.cli import admin, exports, imports, results
 
 
 def init_app(app: Flask) -> None:
-    for module in (admin, registration, judging, results, exports):
+    for module in (admin, imports, results, exports):
         for command in module.COMMANDS:
             app.cli.add_command(command)

@@ -22,14 +22,15 @@ from enum import StrEnum
 
 from competition.domain.messages import N_, Problem
 
-JUDGEMENT_SCORES = (0, 1, 2, 3)
-JUDGEMENT_TOP = Decimal(3)
-
 
 class AspectKind(StrEnum):
     MEASUREMENT = "measurement"
     JUDGEMENT = "judgement"
     PANEL = "panel"
+
+
+JUDGEMENT_SCORES = (0, 1, 2, 3)
+JUDGEMENT_TOP = Decimal(3)
 
 
 class Aggregation(StrEnum):

@@ -41,21 +41,6 @@ class Method(StrEnum):
     TIE_WINDOW = "tie_window"
 
 
-class Rounding(StrEnum):
-    """How a ratio of the field becomes a whole number of awards."""
-
-    HALF_UP = "half_up"
-    FLOOR = "floor"
-    CEIL = "ceil"
-
-
-class Excellence(StrEnum):
-    """Who gets excellence (优胜奖 / Medallion for Excellence) among entrants without a tier."""
-
-    TOP_HALF = "top_half"
-    THRESHOLD = "threshold"
-
-
 class Labels(StrEnum):
     """How the tiers are named: medals (金牌/银牌/铜牌) or prizes (一等奖/二等奖/三等奖)."""
 
@@ -72,6 +57,22 @@ TIER_LABELS: Mapping[str, Mapping[Tier, str]] = {
     },
 }
 EXCELLENCE_LABEL = N_("Excellence")
+
+
+class Excellence(StrEnum):
+    """Who gets excellence (优胜奖 / Medallion for Excellence) among entrants without a tier."""
+
+    TOP_HALF = "top_half"
+    THRESHOLD = "threshold"
+
+
+class Rounding(StrEnum):
+    """How a ratio of the field becomes a whole number of awards."""
+
+    HALF_UP = "half_up"
+    FLOOR = "floor"
+    CEIL = "ceil"
+
 
 _ROUNDING_MODES = {
     Rounding.HALF_UP: ROUND_HALF_UP,

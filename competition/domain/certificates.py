@@ -51,8 +51,20 @@ class CertifiedLine:
     members: tuple[Member, ...]
 
 
+class Keyed:
+    """A certificate is identified by its holder, its kind and its award as printed."""
+
+    contestant_id: int | None
+    kind: CertificateKind
+    award_zh: str
+
+    @property
+    def key(self) -> tuple:
+        return (self.contestant_id, self.kind, self.award_zh)
+
+
 @dataclass(frozen=True)
-class Entitlement:
+class Entitlement(Keyed):
     """A certificate the results call for."""
 
     contestant_id: int
@@ -65,13 +77,9 @@ class Entitlement:
     delegation_name_zh: str
     delegation_name_en: str
 
-    @property
-    def key(self) -> tuple:
-        return (self.contestant_id, self.kind, self.award_zh)
-
 
 @dataclass(frozen=True)
-class Held:
+class Held(Keyed):
     """A valid certificate already issued, as far as the plan needs it."""
 
     id: int
@@ -80,10 +88,6 @@ class Held:
     award_zh: str
     name: str
     delegation_name_zh: str
-
-    @property
-    def key(self) -> tuple:
-        return (self.contestant_id, self.kind, self.award_zh)
 
 
 @dataclass

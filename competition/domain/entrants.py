@@ -12,6 +12,15 @@ class EntryType(StrEnum):
     TEAM = "team"
 
 
+def team_size_for(entry_type: EntryType | str, team_size: int) -> int:
+    """The team size an entry type allows: 1 for individuals, 2 for pairs, as given for teams."""
+    if entry_type == EntryType.INDIVIDUAL:
+        return 1
+    if entry_type == EntryType.PAIR:
+        return 2
+    return team_size
+
+
 class EntrantStatus(StrEnum):
     REGISTERED = "registered"
     WITHDRAWN = "withdrawn"
@@ -28,15 +37,6 @@ UNRANKED: frozenset[EntrantStatus] = frozenset(
 
 OFF_QUOTA: frozenset[EntrantStatus] = frozenset({EntrantStatus.WITHDRAWN})
 """Entrants who no longer count against their delegation's quota."""
-
-
-def team_size_for(entry_type: EntryType | str, team_size: int) -> int:
-    """The team size an entry type allows: 1 for individuals, 2 for pairs, as given for teams."""
-    if entry_type == EntryType.INDIVIDUAL:
-        return 1
-    if entry_type == EntryType.PAIR:
-        return 2
-    return team_size
 
 
 def competes(status: EntrantStatus | str) -> bool:

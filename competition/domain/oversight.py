@@ -15,8 +15,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from competition.domain.aggregation import (JUDGEMENT_TOP, AspectKind, Discrepancy, Severity,
-                                            find_discrepancies, judge_severity)
+from competition.domain.aggregation import (
+    JUDGEMENT_TOP,
+    AspectKind,
+    Discrepancy,
+    Severity,
+    find_discrepancies,
+    judge_severity,
+)
 
 OUT_OF_LINE = Decimal(10)
 """Mean deviation, in percent of the aspects' range, from which a judge is out of line."""

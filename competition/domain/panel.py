@@ -32,15 +32,18 @@ from competition.domain.trade_state import TradeStatus, marks_problem
 MIN_PANEL = 3
 """Judges an entrant needs on a judgement or panel-mark aspect before the panel counts as thin."""
 
-OWN_DELEGATION = N_("A judge may not mark an entrant of their own delegation.")
-DECLARED_CONFLICT = N_("A declared conflict of interest keeps this judge from marking this entrant.")
-RECUSALS = frozenset({OWN_DELEGATION, DECLARED_CONFLICT})
-NOT_ON_PANEL = N_("You are not a judge of this trade.")
-NOT_CHIEF = N_("Only the chief judge of this trade may do this.")
-NOT_IN_SCHEME = N_("This aspect is not part of this trade.")
-NOT_IN_TRADE = N_("This entrant is not in this trade.")
-JUDGE_NOT_ON_PANEL = N_("This judge is not on this trade's panel.")
-NOT_COMPETING = N_("This entrant is no longer competing (%(status)s).")
+# The two reasons a judge is recused (回避) from an entrant.
+RECUSALS = OWN_DELEGATION, DECLARED_CONFLICT = (
+    N_("A judge may not mark an entrant of their own delegation."),
+    N_("A declared conflict of interest keeps this judge from marking this entrant."))
+# Why a mark may not be written, besides the trade's state and recusal (see cell_problem).
+NOT_ON_PANEL, NOT_CHIEF, JUDGE_NOT_ON_PANEL, NOT_IN_SCHEME, NOT_IN_TRADE, NOT_COMPETING = (
+    N_("You are not a judge of this trade."),
+    N_("Only the chief judge of this trade may do this."),
+    N_("This judge is not on this trade's panel."),
+    N_("This aspect is not part of this trade."),
+    N_("This entrant is not in this trade."),
+    N_("This entrant is no longer competing (%(status)s)."))
 
 
 class CellKey(NamedTuple):

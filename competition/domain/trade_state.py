@@ -31,6 +31,22 @@ class TradeStatus(StrEnum):
     SIGNED_OFF = "signed_off"
 
 
+NOT_OPEN = N_("This trade is not open for scoring.")
+"""A mark written before scoring opens."""
+LOCKED = N_("This trade is signed off: its marks are locked.")
+"""A mark written after sign-off, before an organizer unlocks the trade."""
+SCHEME_FIXED = N_("The marking scheme is fixed once scoring has opened.")
+"""A criterion or aspect changed once marks may exist."""
+ENTRANTS_FIXED = N_("The trade is signed off: its entrants can no longer change.")
+"""A registration, correction or withdrawal after sign-off."""
+DRAW_FIXED = N_("Scoring has opened: the draw can no longer change.")
+"""Numbers or codes drawn again once judges have seen them."""
+NOT_DELETABLE = N_("Only a trade still being set up, with nobody registered, can be deleted.")
+"""Deleting a trade that has marks or registrations."""
+REVEAL_TOO_EARLY = N_("Codes can be revealed only after the trade is signed off.")
+"""The anonymous codes revealed while judges may still mark."""
+
+
 class Move(StrEnum):
     OPEN = "open"
     SIGN_OFF = "sign_off"
@@ -47,14 +63,6 @@ REFUSALS: dict[Move, str] = {
     Move.SIGN_OFF: N_("Only a trade open for scoring can be signed off."),
     Move.UNLOCK: N_("Only a signed-off trade can be unlocked."),
 }
-
-NOT_OPEN = N_("This trade is not open for scoring.")
-LOCKED = N_("This trade is signed off: its marks are locked.")
-SCHEME_FIXED = N_("The marking scheme is fixed once scoring has opened.")
-ENTRANTS_FIXED = N_("The trade is signed off: its entrants can no longer change.")
-DRAW_FIXED = N_("Scoring has opened: the draw can no longer change.")
-NOT_DELETABLE = N_("Only a trade still being set up, with nobody registered, can be deleted.")
-REVEAL_TOO_EARLY = N_("Codes can be revealed only after the trade is signed off.")
 
 
 def move(status: TradeStatus | str, action: Move | str) -> TradeStatus | Problem:

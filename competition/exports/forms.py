@@ -32,5 +32,6 @@ class SettingsForm(FlaskForm):
 class BatchForm(FlaskForm):
     trade = SelectField(_l("Trade"), choices=[], default="")
     delegation = SelectField(_l("Delegation"), choices=[], default="")
-    kind = SelectField(_l("Kind"), choices=options([("", _l("Every kind"))]) + choices(labels.CERTIFICATE_KINDS), default="")
+    kind = SelectField(_l("Kind"), default="",
+                       choices=options([("", _l("Every kind"))]) + choices(labels.CERTIFICATE_KINDS))
     format = SelectField(_l("File"), choices=options(FORMAT_CHOICES), default="pdf")

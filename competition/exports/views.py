@@ -8,8 +8,19 @@ only organizers change settings and print (checked again by the services).
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect,
-                   render_template, request, send_file, url_for)
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -21,8 +32,9 @@ from competition.models import Delegation, Event, ExportJob, JobStatus, Trade
 from competition.services import certificates, results
 from competition.services.errors import Invalid, NotAllowed
 from competition.web import downloads
-from competition.web.access import ORGANIZING, READING, role_required
-from competition.web.loaders import delegation_or_404, event_or_404, optional_trade_or_404
+from competition.web.access import ORGANIZING, READING
+from competition.web.actions import attempt, form_status, submit
+from competition.web.loaders import delegation_or_404, for_event, optional_trade_or_404
 from competition.web.paging import page_number
 from competition.web.refusals import flash_refusal
 
@@ -60,9 +72,8 @@ def _batch_form(event: Event) -> BatchForm:
 
 
 @bp.get("")
-@role_required(*READING)
-def index(event_code: str):
-    event = event_or_404(event_code)
+@for_event(*READING)
+def index(event: Event):
     organizing = organizes(current_user.role)
     return render_template("exports/index.html", event=event, delegations=_delegations(event),
                            organizing=organizing,
@@ -71,9 +82,8 @@ def index(event_code: str):
 
 
 @bp.get("/results.xlsx")
-@role_required(*READING)
-def workbook(event_code: str):
-    event = event_or_404(event_code)
+@for_event(*READING)
+def workbook(event: Event):
     delegation = delegation_or_404(event, request.args.get("delegation"))
     if delegation is None:
         data = results.event_workbook(event, _locale())
@@ -83,37 +93,32 @@ def workbook(event_code: str):
 
 
 @bp.route("/certificates/settings", methods=["GET", "POST"])
-@role_required(*ORGANIZING)
-def settings(event_code: str):
-    event = event_or_404(event_code)
+@for_event(*ORGANIZING)
+def settings(event: Event):
     current = certificates.settings_for(event)
     form = SettingsForm(obj=current)
-    if form.validate_on_submit():
-        def upload(field):
-            return field.data.read(certificates.MAX_IMAGE_BYTES + 1) if field.data else None
-        try:
-            certificates.save_settings(
-                event, current_user, layout=form.layout.data, language=form.language.data,
-                participation=form.participation.data, organizer_text=form.organizer_text.data,
-                date_text=form.date_text.data, background=upload(form.background_upload),
-                seal=upload(form.seal_upload), drop_background=form.drop_background.data,
-                drop_seal=form.drop_seal.data)
-        except Invalid as refusal:
-            for field, problem in refusal.problems.items():
-                name = f"{field}_upload" if field in ("background", "seal") else field
-                getattr(form, name or "layout").errors.append(problem.render(_))
-        else:
-            flash(_("Certificate settings saved."), "success")
-            return redirect(url_for(".settings", event_code=event.code))
-    status = 422 if form.errors else 200
+
+    def upload(field):
+        return field.data.read(certificates.MAX_IMAGE_BYTES + 1) if field.data else None
+
+    def save():
+        return certificates.save_settings(
+            event, current_user, layout=form.layout.data, language=form.language.data,
+            participation=form.participation.data, organizer_text=form.organizer_text.data,
+            date_text=form.date_text.data, background=upload(form.background_upload),
+            seal=upload(form.seal_upload), drop_background=form.drop_background.data,
+            drop_seal=form.drop_seal.data)
+
+    if submit(form, save, _("Certificate settings saved."),
+              fields={"background": "background_upload", "seal": "seal_upload"}):
+        return redirect(url_for(".settings", event_code=event.code))
     return render_template("exports/settings.html", event=event, form=form,
-                           current=current), status
+                           current=current), form_status(form)
 
 
 @bp.get("/certificates/settings/<any(background, seal):which>")
-@role_required(*ORGANIZING)
-def settings_image(event_code: str, which: str):
-    event = event_or_404(event_code)
+@for_event(*ORGANIZING)
+def settings_image(event: Event, which: str):
     current = certificates.settings_for(event)
     data = getattr(current, which)
     if not data:
@@ -122,17 +127,15 @@ def settings_image(event_code: str, which: str):
 
 
 @bp.get("/certificates/settings/sample.pdf")
-@role_required(*ORGANIZING)
-def sample(event_code: str):
-    event = event_or_404(event_code)
+@for_event(*ORGANIZING)
+def sample(event: Event):
     data = certificates.sample(event, certificates.settings_for(event), _base_url())
     return Response(data, mimetype="application/pdf")
 
 
 @bp.post("/certificates/generate")
-@role_required(*ORGANIZING)
-def generate(event_code: str):
-    event = event_or_404(event_code)
+@for_event(*ORGANIZING)
+def generate(event: Event):
     form = _batch_form(event)
     if not form.validate_on_submit():
         flash(_("Choose what to print."), "error")
@@ -165,27 +168,24 @@ def _job_state(event: Event, job: ExportJob) -> dict:
 
 
 @bp.get("/jobs/<int:job_id>")
-@role_required(*ORGANIZING)
-def job(event_code: str, job_id: int):
-    event = event_or_404(event_code)
+@for_event(*ORGANIZING)
+def job(event: Event, job_id: int):
     found = _job(event, job_id)
     return render_template("exports/job.html", event=event, job=found,
                            state=_job_state(event, found))
 
 
 @bp.get("/jobs/<int:job_id>/progress")
-@role_required(*ORGANIZING)
-def job_progress(event_code: str, job_id: int):
-    event = event_or_404(event_code)
+@for_event(*ORGANIZING)
+def job_progress(event: Event, job_id: int):
     response = jsonify(_job_state(event, _job(event, job_id)))
     response.cache_control.no_store = True
     return response
 
 
 @bp.get("/jobs/<int:job_id>/download")
-@role_required(*ORGANIZING)
-def download(event_code: str, job_id: int):
-    event = event_or_404(event_code)
+@for_event(*ORGANIZING)
+def download(event: Event, job_id: int):
     found = _job(event, job_id)
     path = certificates.job_file(found)
     if path is None:
@@ -195,23 +195,18 @@ def download(event_code: str, job_id: int):
 
 
 @bp.post("/certificates/issue")
-@role_required(*ORGANIZING)
-def issue(event_code: str):
-    event = event_or_404(event_code)
-    try:
-        report = certificates.issue(event, current_user)
-    except (Invalid, NotAllowed) as refusal:
-        flash_refusal(refusal)
-    else:
-        flash(_("%(issued)s certificates issued, %(kept)s unchanged, %(revoked)s revoked.",
-                issued=report.issued, kept=report.kept, revoked=report.revoked), "success")
+@for_event(*ORGANIZING)
+def issue(event: Event):
+    attempt(lambda: certificates.issue(event, current_user),
+            lambda report: _("%(issued)s certificates issued, %(kept)s unchanged, "
+                             "%(revoked)s revoked.", issued=report.issued, kept=report.kept,
+                             revoked=report.revoked))
     return redirect(url_for(".certificate_list", event_code=event.code))
 
 
 @bp.get("/certificates")
-@role_required(*READING)
-def certificate_list(event_code: str):
-    event = event_or_404(event_code)
+@for_event(*READING)
+def certificate_list(event: Event):
     trade = optional_trade_or_404(event, request.args.get("trade"))
     query = certificates.search(event, request.args.get("q", ""), request.args.get("status", ""),
                                 request.args.get("kind", ""), trade)
@@ -222,8 +217,7 @@ def certificate_list(event_code: str):
 
 
 @bp.get("/certificates/glyphs")
-@role_required(*ORGANIZING)
-def glyphs(event_code: str):
-    event = event_or_404(event_code)
+@for_event(*ORGANIZING)
+def glyphs(event: Event):
     return render_template("exports/glyphs.html", event=event, refused=False,
                            problems=certificates.event_glyph_problems(event, _base_url()))

@@ -7,15 +7,23 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import (BooleanField, DateField, FieldList, FormField, IntegerField,
-                     SelectField, SelectMultipleField, StringField)
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    FormField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from competition.domain import labels as names
 from competition.domain.entrants import EntryType
 from competition.domain.roles import JUDGING_STAFF
-from competition.forms.fields import (FiniteDecimalField, choices, clean_text, code_field,
-                                      name_field)
+from competition.forms.fields import FiniteDecimalField, choices, clean_text, code_field, name_field
+
 
 class EventForm(FlaskForm):
     code = code_field(_l("Code"))

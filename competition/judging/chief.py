@@ -7,30 +7,28 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from competition.domain.panel import NOT_CHIEF, NOT_ON_PANEL
 from competition.domain.roles import scores
 from competition.judging import forms
 from competition.judging.blueprint import EVERYONE, JUDGES, bp, locale, no_store
 from competition.judging.cells import changed, render_cells, submitted_cells
+from competition.models import Trade
 from competition.services import judging
-from competition.services.authority import can_oversee
-from competition.services.errors import Invalid, NotAllowed
-from competition.web.access import refuse, role_required, trade_allows
-from competition.web.loaders import trade_by_id_or_404
-from competition.web.refusals import flash_problem, flash_refusal
+from competition.services.authority import can_oversee, is_chief_of
+from competition.services.errors import NotAllowed
+from competition.web.access import refuse, trade_allows
+from competition.web.actions import attempt
+from competition.web.loaders import for_trade_id
+from competition.web.refusals import flash_problem
 
 
 def oversee(trade) -> None:
     if not can_oversee(current_user, trade):
         refuse(f"not chief of trade {trade.id}")
 
-# --- chief judge: progress, discrepancies, resolution, severity, sign-off ----------------------
-
 @bp.get("/trades/<int:trade_id>/progress")
-@role_required(*EVERYONE)
+@for_trade_id(*EVERYONE)
 @no_store
-def progress(trade_id: int):
-    trade = trade_by_id_or_404(trade_id)
+def progress(trade: Trade):
     oversee(trade)
     found = judging.progress(trade)
     disputes = judging.discrepancies(trade)
@@ -45,10 +43,9 @@ def progress(trade_id: int):
 
 
 @bp.route("/trades/<int:trade_id>/entrants/<int:entrant_id>", methods=["GET", "POST"])
-@role_required(*EVERYONE)
+@for_trade_id(*EVERYONE)
 @no_store
-def resolve(trade_id: int, entrant_id: int):
-    trade = trade_by_id_or_404(trade_id)
+def resolve(trade: Trade, entrant_id: int):
     oversee(trade)
     try:
         data = judging.entrant_marks(current_user, trade, entrant_id, locale())
@@ -86,32 +83,23 @@ def resolve(trade_id: int, entrant_id: int):
 
 
 @bp.get("/trades/<int:trade_id>/severity")
-@role_required(*EVERYONE)
+@for_trade_id(*EVERYONE)
 @no_store
-def severity(trade_id: int):
-    trade = trade_by_id_or_404(trade_id)
+def severity(trade: Trade):
     oversee(trade)
     return render_template("judging/severity.html", trade=trade, rows=judging.severity(trade))
 
 
 @bp.post("/trades/<int:trade_id>/sign-off")
-@role_required(*JUDGES)
-def sign_off(trade_id: int):
-    trade = trade_by_id_or_404(trade_id)
+@for_trade_id(*JUDGES)
+def sign_off(trade: Trade):
     form = forms.SignOffForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        judging.sign_off(trade, current_user, form.note.data or "")
-    except NotAllowed as refusal:
-        if refusal.problem.message == NOT_CHIEF or \
-                refusal.problem.message == NOT_ON_PANEL:
-            refuse(f"not chief of trade {trade_id}")
-        flash_problem(refusal.problem)
-    except Invalid as refusal:
-        flash_refusal(refusal)
-    else:
-        flash(_("Trade %(code)s signed off: its marks are locked.", code=trade.code), "success")
+    if not is_chief_of(current_user, trade):
+        refuse(f"not chief of trade {trade.id}")
+    attempt(lambda: judging.sign_off(trade, current_user, form.note.data or ""),
+            _("Trade %(code)s signed off: its marks are locked.", code=trade.code))
     return redirect(url_for(".progress", trade_id=trade.id))
 
 

@@ -9,13 +9,15 @@ from flask_login import current_user
 from competition.judging import forms
 from competition.judging.blueprint import EVERYONE, JUDGES, bp, locale, no_store
 from competition.judging.cells import after_save, changed, submitted_cells
+from competition.models import Trade
 from competition.services import judging
 from competition.services.authority import require_judge
 from competition.services.errors import NotAllowed
 from competition.web import downloads
 from competition.web.access import refuse, role_required
-from competition.web.loaders import trade_by_id_or_404
+from competition.web.loaders import for_trade_id
 from competition.web.refusals import flash_problem
+
 
 @bp.get("/")
 @role_required(*JUDGES)
@@ -24,15 +26,14 @@ def my_trades():
 
 
 @bp.route("/trades/<int:trade_id>/sheet", methods=["GET", "POST"])
-@role_required(*JUDGES)
+@for_trade_id(*JUDGES)
 @no_store
-def sheet(trade_id: int):
-    trade = trade_by_id_or_404(trade_id)
+def sheet(trade: Trade):
     criterion_id = request.args.get("criterion", type=int)
     try:
         require_judge(current_user, trade)
     except NotAllowed:
-        refuse(f"not a judge of trade {trade_id}")
+        refuse(f"not a judge of trade {trade.id}")
     form = forms.SheetForm()
     state = ({}, {}, {}, {})
     status = 200
@@ -57,14 +58,13 @@ def sheet(trade_id: int):
 
 
 @bp.get("/trades/<int:trade_id>/blank.xlsx")
-@role_required(*EVERYONE)
-def blank_sheet(trade_id: int):
-    trade = trade_by_id_or_404(trade_id)
+@for_trade_id(*EVERYONE)
+def blank_sheet(trade: Trade):
     if current_user.role in JUDGES:
         try:
             require_judge(current_user, trade)
         except NotAllowed:
-            refuse(f"not a judge of trade {trade_id}")
+            refuse(f"not a judge of trade {trade.id}")
     return downloads.xlsx(judging.blank_sheet(trade, current_user, _, locale()),
                 f"marking-sheet-{trade.code}.xlsx")
 

@@ -17,20 +17,18 @@ from competition.extensions import db
 from competition.models import Event, JudgeAssignment, Trade
 from competition.results.forms import AmendForm
 from competition.services import results
-from competition.services.errors import Invalid, NotAllowed
-from competition.web.access import ORGANIZING, READING, refuse, role_required
-from competition.web.loaders import event_or_404, trade_or_404
-from competition.web.refusals import flash_refusal
+from competition.web.access import ORGANIZING, READING, refuse
+from competition.web.actions import attempt
+from competition.web.loaders import for_event, for_trade
 
 bp = Blueprint("results", __name__, url_prefix="/manage/events/<event_code>/results")
 SEEING = (*READING, Role.CHIEF_JUDGE)
 
 
-def _trade(event: Event, trade_code: str) -> Trade:
-    trade = trade_or_404(event, trade_code)
+def _may_see(trade: Trade) -> None:
+    """Provisional results are for organizers, supervisors and the trade's chief judge."""
     if not results.can_see_provisional(current_user, trade):
-        refuse(f"provisional results of {trade_code}")
-    return trade
+        refuse(f"provisional results of {trade.code}")
 
 
 def _visible_trades(event: Event) -> list[Trade]:
@@ -42,9 +40,8 @@ def _visible_trades(event: Event) -> list[Trade]:
 
 
 @bp.get("")
-@role_required(*SEEING)
-def event_results(event_code: str):
-    event = event_or_404(event_code)
+@for_event(*SEEING)
+def event_results(event: Event):
     states = results.trade_states(event, _visible_trades(event))
     organizing = organizes(current_user.role)
     table = results.medal_table(event) if reads_everything(current_user.role) else None
@@ -53,10 +50,9 @@ def event_results(event_code: str):
 
 
 @bp.get("/<trade_code>")
-@role_required(*SEEING)
-def trade_results(event_code: str, trade_code: str):
-    event = event_or_404(event_code)
-    trade = _trade(event, trade_code)
+@for_trade(*SEEING)
+def trade_results(event: Event, trade: Trade):
+    _may_see(trade)
     return render_template("results/trade.html", event=event, trade=trade,
                            provisional=results.provisional(trade, current_user),
                            history=results.versions(trade),
@@ -64,76 +60,52 @@ def trade_results(event_code: str, trade_code: str):
 
 
 @bp.post("/<trade_code>/publish")
-@role_required(*ORGANIZING)
-def publish(event_code: str, trade_code: str):
-    event = event_or_404(event_code)
-    trade = _trade(event, trade_code)
-    try:
-        results.publish(trade, current_user)
-    except (Invalid, NotAllowed) as refusal:
-        flash_refusal(refusal)
-    else:
-        flash(_("Results of %(trade)s published.", trade=trade.name(str(get_locale()))), "success")
+@for_trade(*ORGANIZING)
+def publish(event: Event, trade: Trade):
+    _may_see(trade)
+    attempt(lambda: results.publish(trade, current_user),
+            _("Results of %(trade)s published.", trade=trade.name(str(get_locale()))))
     return redirect(url_for(".trade_results", event_code=event.code, trade_code=trade.code))
 
 
 @bp.post("/<trade_code>/amend")
-@role_required(*ORGANIZING)
-def amend(event_code: str, trade_code: str):
-    event = event_or_404(event_code)
-    trade = _trade(event, trade_code)
+@for_trade(*ORGANIZING)
+def amend(event: Event, trade: Trade):
+    _may_see(trade)
     form = AmendForm()
     if not form.validate_on_submit():
         flash(_("Give the reason for the amendment; it is shown with the results."), "error")
     else:
-        try:
-            version = results.amend(trade, current_user, form.reason.data)
-        except (Invalid, NotAllowed) as refusal:
-            flash_refusal(refusal)
-        else:
-            flash(_("Amended results published (version %(n)s).", n=version.number), "success")
+        attempt(lambda: results.amend(trade, current_user, form.reason.data),
+                lambda version: _("Amended results published (version %(n)s).",
+                                  n=version.number))
     return redirect(url_for(".trade_results", event_code=event.code, trade_code=trade.code))
 
 
 @bp.post("/publish-all")
-@role_required(*ORGANIZING)
-def publish_all(event_code: str):
-    event = event_or_404(event_code)
-    try:
-        outcome = results.publish_all(event, current_user)
-    except (Invalid, NotAllowed) as refusal:
-        flash_refusal(refusal)
-    else:
-        flash(_("%(n)s trades published; %(left)s not published.", n=len(outcome.published),
-                left=len(outcome.skipped)), "success")
+@for_event(*ORGANIZING)
+def publish_all(event: Event):
+    attempt(lambda: results.publish_all(event, current_user),
+            lambda outcome: _("%(n)s trades published; %(left)s not published.",
+                              n=len(outcome.published), left=len(outcome.skipped)))
     return redirect(url_for(".event_results", event_code=event.code))
 
 
 @bp.post("/embargo")
-@role_required(*ORGANIZING)
-def embargo(event_code: str):
-    event = event_or_404(event_code)
+@for_event(*ORGANIZING)
+def embargo(event: Event):
     on = request.form.get("embargo") == "on"
-    try:
-        results.set_embargo(event, current_user, on)
-    except NotAllowed as refusal:
-        flash_refusal(refusal)
-    else:
-        flash(_("Results are under embargo: nothing is public until you release them.") if on
-              else _("Results released: published results are public."), "success")
+    attempt(lambda: results.set_embargo(event, current_user, on),
+            _("Results are under embargo: nothing is public until you release them.") if on
+            else _("Results released: published results are public."))
     return redirect(url_for(".event_results", event_code=event.code))
 
 
 @bp.post("/criterion-marks")
-@role_required(*ORGANIZING)
-def criterion_marks(event_code: str):
-    event = event_or_404(event_code)
+@for_event(*ORGANIZING)
+def criterion_marks(event: Event):
     public = request.form.get("public") == "on"
-    try:
-        results.set_criterion_marks_public(event, current_user, public)
-    except NotAllowed as refusal:
-        flash_refusal(refusal)
-    else:
-        flash(_("Criterion marks are shown on the public pages.") if public
-              else _("Criterion marks are hidden from the public pages."), "success")
+    attempt(lambda: results.set_criterion_marks_public(event, current_user, public),
+            _("Criterion marks are shown on the public pages.") if public
+            else _("Criterion marks are hidden from the public pages."))
     return redirect(url_for(".event_results", event_code=event.code))

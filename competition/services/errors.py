@@ -35,7 +35,8 @@ def committing(conflict: Problem | None = None, field: str | None = None) -> Ite
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise Invalid({field: conflict or Problem(N_("This conflicts with an existing record."))})
+        raise Invalid({field: conflict or Problem(N_("This conflicts with an existing record."))}) \
+            from None
     except Exception:
         db.session.rollback()
         raise

@@ -11,13 +11,12 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from competition.domain.messages import N_, Problem
-from competition.extensions import db
 from competition.domain.roles import JUDGING_STAFF, Role
+from competition.extensions import db
 from competition.models import Delegation, Event, JudgeAssignment, Trade, User
 from competition.services import accounts
 from competition.services.errors import Invalid, NotAllowed, committing
 from competition.spreadsheets.writer import SheetSpec, write_workbook
-
 
 
 @dataclass(frozen=True)

@@ -4,25 +4,22 @@ the organizer accounts (made by administrators)."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from competition.domain.roles import Role
+from competition.domain.roles import Role, organizes
 from competition.extensions import db
-from competition.models import Delegation, Event
 from competition.forms import setup as forms
+from competition.models import Delegation, Event
 from competition.services import judges, setup
-from competition.services.errors import Invalid, NotAllowed
-from competition.setup.blueprint import bp
-from competition.web import downloads
+from competition.setup.blueprint import bp, credentials_page
 from competition.web.access import ORGANIZING, READING, role_required
-from competition.web.loaders import (event_or_404, in_event_or_404, scheme_part_or_404,
-                                     trade_or_404)
-from competition.web.paging import filters, page_number
-from competition.web.refusals import flash_problem, flash_refusal, show_on_form
+from competition.web.actions import attempt, form_status, submit
+from competition.web.loaders import for_event, in_event_or_404
 
 # --- events ------------------------------------------------------------------------------------
+
 
 @bp.get("/events")
 @role_required(*READING)
@@ -40,111 +37,67 @@ def events():
 @role_required(Role.ADMINISTRATOR)
 def new_event():
     form = forms.EventForm()
-    if form.validate_on_submit():
-        try:
-            event = setup.save_event(None, form.data)
-        except Invalid as refusal:
-            show_on_form(form, refusal)
-        else:
-            flash(_("Event %(code)s created.", code=event.code), "success")
-            return redirect(url_for(".dashboard", event_code=event.code))
+    if done := submit(form, lambda: setup.save_event(None, form.data),
+                      lambda event: _("Event %(code)s created.", code=event.code)):
+        return redirect(url_for(".dashboard", event_code=done.value.code))
     return render_template("setup/event_form.html", form=form, event=None)
 
 
 @bp.route("/events/<event_code>/edit", methods=["GET", "POST"])
-@role_required(*ORGANIZING)
-def edit_event(event_code: str):
-    event = event_or_404(event_code)
+@for_event(*ORGANIZING)
+def edit_event(event: Event):
     form = forms.EventForm(obj=event)
-    if form.validate_on_submit():
-        try:
-            setup.save_event(event, form.data)
-        except Invalid as refusal:
-            show_on_form(form, refusal)
-        else:
-            flash(_("Saved."), "success")
-            return redirect(url_for(".dashboard", event_code=event.code))
+    if submit(form, lambda: setup.save_event(event, form.data), _("Saved.")):
+        return redirect(url_for(".dashboard", event_code=event.code))
     return render_template("setup/event_form.html", form=form, event=event)
 
 
 @bp.get("/events/<event_code>/")
-@role_required(*READING)
-def dashboard(event_code: str):
-    event = event_or_404(event_code)
-    return render_template("setup/dashboard.html", event=event,
-                           overview=setup.overview(event))
+@for_event(*READING)
+def dashboard(event: Event):
+    return render_template("setup/dashboard.html", event=event, overview=setup.overview(event))
 
 
 # --- delegations -------------------------------------------------------------------------------
 
 @bp.route("/events/<event_code>/delegations", methods=["GET", "POST"])
-@role_required(*READING)
-def delegations(event_code: str):
-    event = event_or_404(event_code)
+@for_event(*READING)
+def delegations(event: Event):
     form = forms.DelegationForm()
-    if request.method == "POST":
-        if current_user.role not in ORGANIZING:
-            abort(403)
-        if form.validate_on_submit():
-            try:
-                delegation = setup.save_delegation(event, None, form.data)
-            except Invalid as refusal:
-                show_on_form(form, refusal)
-            else:
-                flash(_("Delegation %(name)s added.", name=delegation.name_zh), "success")
-                return redirect(url_for(".delegations", event_code=event.code))
-    rows = setup.delegation_rows(event)
-    status = 422 if form.errors else 200
-    return render_template("setup/delegations.html", event=event, form=form, rows=rows), status
+    if request.method == "POST" and not organizes(current_user.role):
+        abort(403)
+    if submit(form, lambda: setup.save_delegation(event, None, form.data),
+              lambda delegation: _("Delegation %(name)s added.", name=delegation.name_zh)):
+        return redirect(url_for(".delegations", event_code=event.code))
+    return render_template("setup/delegations.html", event=event, form=form,
+                           rows=setup.delegation_rows(event)), form_status(form)
 
 
 @bp.route("/events/<event_code>/delegations/<int:delegation_id>/edit", methods=["GET", "POST"])
-@role_required(*ORGANIZING)
-def edit_delegation(event_code: str, delegation_id: int):
-    event = event_or_404(event_code)
+@for_event(*ORGANIZING)
+def edit_delegation(event: Event, delegation_id: int):
     delegation = in_event_or_404(Delegation, delegation_id, event)
     form = forms.DelegationForm(obj=delegation)
-    if form.validate_on_submit():
-        try:
-            setup.save_delegation(event, delegation, form.data)
-        except Invalid as refusal:
-            show_on_form(form, refusal)
-        else:
-            flash(_("Saved."), "success")
-            return redirect(url_for(".delegations", event_code=event.code))
+    back = url_for(".delegations", event_code=event.code)
+    if submit(form, lambda: setup.save_delegation(event, delegation, form.data), _("Saved.")):
+        return redirect(back)
     return render_template("setup/simple_form.html", event=event, form=form,
-                           title=_("Edit delegation"),
-                           back=url_for(".delegations", event_code=event.code))
+                           title=_("Edit delegation"), back=back)
 
 
 @bp.post("/events/<event_code>/delegations/<int:delegation_id>/delete")
-@role_required(*ORGANIZING)
-def delete_delegation(event_code: str, delegation_id: int):
-    event = event_or_404(event_code)
+@for_event(*ORGANIZING)
+def delete_delegation(event: Event, delegation_id: int):
     delegation = in_event_or_404(Delegation, delegation_id, event)
-    try:
-        setup.delete_delegation(delegation)
-    except NotAllowed as refusal:
-        flash_problem(refusal.problem)
-    else:
-        flash(_("Deleted."), "success")
+    attempt(lambda: setup.delete_delegation(delegation), _("Deleted."))
     return redirect(url_for(".delegations", event_code=event.code))
 
 
 @bp.route("/events/<event_code>/organizers", methods=["GET", "POST"])
-@role_required(Role.ADMINISTRATOR)
-def organizers(event_code: str):
-    event = event_or_404(event_code)
+@for_event(Role.ADMINISTRATOR)
+def organizers(event: Event):
     form = forms.OrganizerForm()
-    if form.validate_on_submit():
-        try:
-            credential = judges.create_organizer(event, form.data)
-        except Invalid as refusal:
-            show_on_form(form, refusal)
-        else:
-            return render_template("setup/credentials.html", event=event, credentials=[credential],
-                                   sheet=judges.credentials_sheet([credential]))
+    if done := submit(form, lambda: judges.create_organizer(event, form.data)):
+        return credentials_page(event, [done.value])
     return render_template("setup/organizers.html", event=event, form=form,
-                           organizers=judges.organizers(event)), 422 if form.errors else 200
-
-
+                           organizers=judges.organizers(event)), form_status(form)

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_login import current_user
+from flask import abort, url_for
 
-from competition.forms import setup as forms
-from competition.services import imports, judges
-from competition.setup.blueprint import bp
+from competition.models import Event
+from competition.services import imports
+from competition.setup.blueprint import bp, credentials_page
 from competition.web import downloads
-from competition.web.access import ORGANIZING, READING, role_required
-from competition.web.loaders import event_or_404
-
-# --- imports from Excel ------------------------------------------------------------------------
+from competition.web.access import ORGANIZING
+from competition.web.imports import import_page
+from competition.web.loaders import for_event
 
 KINDS = {"trades": ".trades", "judges": ".judge_list"}  # import kind → where to go after it
 
@@ -25,31 +22,20 @@ def _importer(kind: str) -> imports.Importer:
 
 
 @bp.route("/events/<event_code>/import/<kind>", methods=["GET", "POST"])
-@role_required(*ORGANIZING)
-def import_sheet(event_code: str, kind: str):
-    event = event_or_404(event_code)
-    importer = _importer(kind)
-    form = forms.UploadForm()
-    report = None
-    if form.validate_on_submit():
-        upload = form.file.data
-        report = importer.run(event, upload.read(), current_user, upload.filename or "")
-        if report.ok:
-            if report.credentials:
-                return render_template("setup/credentials.html", event=event,
-                                       credentials=report.credentials,
-                                       sheet=judges.credentials_sheet(report.credentials))
-            flash(report.summary(_), "success")
-            return redirect(url_for(KINDS[kind], event_code=event.code))
-    return render_template("setup/import.html", event=event, form=form, report=report,
-                           importer=importer, kind=kind), \
-        422 if report is not None and not report.ok else 200
+@for_event(*ORGANIZING)
+def import_sheet(event: Event, kind: str):
+    _importer(kind)
+    return import_page(
+        "setup/import.html", event, kind,
+        template_url=url_for(".import_template", event_code=event.code, kind=kind),
+        done_url=url_for(KINDS[kind], event_code=event.code),
+        done=lambda report: credentials_page(event, report.credentials)
+        if report.credentials else None)
 
 
 @bp.get("/events/<event_code>/import/<kind>/template.xlsx")
-@role_required(*ORGANIZING)
-def import_template(event_code: str, kind: str):
-    event = event_or_404(event_code)
+@for_event(*ORGANIZING)
+def import_template(event: Event, kind: str):
     importer = _importer(kind)
     return downloads.xlsx(importer.template(event), f"{kind}-template.xlsx")
 

@@ -4,21 +4,17 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from competition.domain.roles import JUDGING_STAFF
-from competition.forms.fields import options
-from competition.models import Event, User
 from competition.forms import setup as forms
+from competition.forms.fields import options
+from competition.models import Event, Trade, User
 from competition.services import accounts, judges
-from competition.services.errors import Invalid, NotAllowed
-from competition.setup.blueprint import bp
-from competition.web import downloads
-from competition.web.access import ORGANIZING, READING, role_required
-from competition.web.loaders import (event_or_404, in_event_or_404, scheme_part_or_404,
-                                     trade_or_404)
+from competition.setup.blueprint import bp, credentials_page
+from competition.web.access import ORGANIZING, READING
+from competition.web.actions import attempt, form_status, submit
+from competition.web.loaders import for_event, for_trade, in_event_or_404
 from competition.web.paging import filters, page_number
-from competition.web.refusals import flash_problem, flash_refusal, show_on_form
 
 # --- judges ------------------------------------------------------------------------------------
 
@@ -41,107 +37,77 @@ def _judge_form(event: Event, obj=None) -> forms.JudgeForm:
 
 
 @bp.get("/events/<event_code>/judges")
-@role_required(*READING)
-def judge_list(event_code: str):
-    event = event_or_404(event_code)
+@for_event(*READING)
+def judge_list(event: Event):
     chosen = filters("q", "trade", "delegation", "role")
     page = judges.judge_page(event, chosen, page_number())
     return render_template("setup/judges.html", event=event, page=page, filters=chosen)
 
 
 @bp.route("/events/<event_code>/judges/new", methods=["GET", "POST"])
-@role_required(*ORGANIZING)
-def new_judge(event_code: str):
-    event = event_or_404(event_code)
+@for_event(*ORGANIZING)
+def new_judge(event: Event):
     form = _judge_form(event)
-    if form.validate_on_submit():
-        try:
-            credential = judges.create_judge(event, form.data)
-        except Invalid as refusal:
-            show_on_form(form, refusal)
-        else:
-            return render_template("setup/credentials.html", event=event,
-                                   credentials=[credential],
-                                   sheet=judges.credentials_sheet([credential]))
-    return render_template("setup/simple_form.html", event=event, form=form,
-                           title=_("New judge"), back=url_for(".judge_list", event_code=event.code)), \
-        422 if form.errors else 200
+    if done := submit(form, lambda: judges.create_judge(event, form.data)):
+        return credentials_page(event, [done.value])
+    return render_template("setup/simple_form.html", event=event, form=form, title=_("New judge"),
+                           back=url_for(".judge_list", event_code=event.code)), form_status(form)
+
+
+def _judge_of(event: Event, user_id: int) -> User:
+    """One of the event's judges, chief judges or supervisors (403 for anyone else)."""
+    user = in_event_or_404(User, user_id, event)
+    if user.role not in JUDGING_STAFF:
+        abort(403)
+    return user
 
 
 @bp.route("/events/<event_code>/judges/<int:user_id>/edit", methods=["GET", "POST"])
-@role_required(*ORGANIZING)
-def edit_judge(event_code: str, user_id: int):
-    event = event_or_404(event_code)
-    user = in_event_or_404(User, user_id, event)
-    if user.role not in JUDGING_STAFF:
-        abort(403)
+@for_event(*ORGANIZING)
+def edit_judge(event: Event, user_id: int):
+    user = _judge_of(event, user_id)
     form = _judge_form(event, user)
-    if form.validate_on_submit():
-        try:
-            judges.update_judge(event, user, form.data)
-        except Invalid as refusal:
-            show_on_form(form, refusal)
-        except NotAllowed as refusal:
-            flash_problem(refusal.problem)
-        else:
-            flash(_("Saved."), "success")
-            return redirect(url_for(".judge_list", event_code=event.code))
+    if submit(form, lambda: judges.update_judge(event, user, form.data), _("Saved.")):
+        return redirect(url_for(".judge_list", event_code=event.code))
     return render_template("setup/judge_form.html", event=event, form=form, user=user), \
-        422 if form.errors else 200
+        form_status(form)
 
 
 @bp.post("/events/<event_code>/judges/<int:user_id>/password")
-@role_required(*ORGANIZING)
-def reset_password(event_code: str, user_id: int):
-    event = event_or_404(event_code)
-    user = in_event_or_404(User, user_id, event)
-    if user.role not in JUDGING_STAFF:
-        abort(403)
+@for_event(*ORGANIZING)
+def reset_password(event: Event, user_id: int):
+    user = _judge_of(event, user_id)
     password = accounts.reset_password(user)
-    credential = judges.credential(user, password)
-    return render_template("setup/credentials.html", event=event, credentials=[credential],
-                           sheet=judges.credentials_sheet([credential]))
+    return credentials_page(event, [judges.credential(user, password)])
 
 
 @bp.post("/events/<event_code>/judges/<int:user_id>/enabled")
-@role_required(*ORGANIZING)
-def set_enabled(event_code: str, user_id: int):
-    event = event_or_404(event_code)
-    user = in_event_or_404(User, user_id, event)
-    if user.role not in JUDGING_STAFF:
-        abort(403)
-    accounts.set_enabled(user, request.form.get("enabled") == "1")
-    flash(_("Saved."), "success")
+@for_event(*ORGANIZING)
+def set_enabled(event: Event, user_id: int):
+    user = _judge_of(event, user_id)
+    attempt(lambda: accounts.set_enabled(user, request.form.get("enabled") == "1"), _("Saved."))
     return redirect(url_for(".edit_judge", event_code=event.code, user_id=user.id))
 
 
+def _panel_url(event: Event, trade) -> str:
+    return url_for(".trade", event_code=event.code, trade_code=trade.code) + "#panel"
+
+
 @bp.post("/events/<event_code>/trades/<trade_code>/panel")
-@role_required(*ORGANIZING)
-def add_to_panel(event_code: str, trade_code: str):
-    event = event_or_404(event_code)
-    trade = trade_or_404(event, trade_code)
+@for_trade(*ORGANIZING)
+def add_to_panel(event: Event, trade: Trade):
     form = assign_form(event)
     if form.validate_on_submit():
         user = in_event_or_404(User, form.user_id.data, event)
-        try:
-            judges.assign(trade, user, form.is_chief.data)
-        except (NotAllowed, Invalid) as refusal:
-            flash_refusal(refusal)
-        else:
-            flash(_("Saved."), "success")
+        attempt(lambda: judges.assign(trade, user, form.is_chief.data), _("Saved."))
     else:
         flash(_("Choose a judge."), "error")
-    return redirect(url_for(".trade", event_code=event.code, trade_code=trade.code) + "#panel")
+    return redirect(_panel_url(event, trade))
 
 
 @bp.post("/events/<event_code>/trades/<trade_code>/panel/<int:user_id>/remove")
-@role_required(*ORGANIZING)
-def remove_from_panel(event_code: str, trade_code: str, user_id: int):
-    event = event_or_404(event_code)
-    trade = trade_or_404(event, trade_code)
+@for_trade(*ORGANIZING)
+def remove_from_panel(event: Event, trade: Trade, user_id: int):
     user = in_event_or_404(User, user_id, event)
-    judges.unassign(trade, user)
-    flash(_("Removed from the panel."), "success")
-    return redirect(url_for(".trade", event_code=event.code, trade_code=trade.code) + "#panel")
-
-
+    attempt(lambda: judges.unassign(trade, user), _("Removed from the panel."))
+    return redirect(_panel_url(event, trade))

@@ -26,24 +26,21 @@ from competition.spreadsheets.safety import Limits, UploadRefused, check_xlsx
 
 HEADER_SEARCH_ROWS = 10
 
-MSG_UNREADABLE = N_(
-    "The file could not be read as an Excel workbook. Open it in Excel, save it again as an Excel "
-    "workbook (.xlsx) and retry."
-)
-MSG_NO_SHEET = N_("The workbook has no sheet named %(sheet)s.")
-MSG_NO_WORKSHEET = N_("The workbook has no worksheet.")
-MSG_NO_HEADER = N_(
-    "No header row was found in the first %(rows)s rows. The columns should be titled: "
-    "%(expected)s."
-)
-MSG_MISSING_COLUMN = N_("The required column %(column)s is missing (header row %(row)s).")
-MSG_DUPLICATE_COLUMN = N_(
-    "The column %(column)s appears more than once (columns %(letters)s of header row %(row)s)."
-)
-MSG_TOO_MANY_ROWS = N_(
-    "The sheet has more than %(limit)s rows of data (row %(row)s and after). Split it into "
-    "smaller files."
-)
+# What a reader of the sheet is told when the sheet itself is unusable (row problems are the
+# imports' own).
+(MSG_UNREADABLE, MSG_NO_SHEET, MSG_NO_WORKSHEET, MSG_NO_HEADER, MSG_MISSING_COLUMN,
+ MSG_DUPLICATE_COLUMN, MSG_TOO_MANY_ROWS) = (
+    N_("The file could not be read as an Excel workbook. Open it in Excel, save it again as an "
+       "Excel workbook (.xlsx) and retry."),
+    N_("The workbook has no sheet named %(sheet)s."),
+    N_("The workbook has no worksheet."),
+    N_("No header row was found in the first %(rows)s rows. The columns should be titled: "
+       "%(expected)s."),
+    N_("The required column %(column)s is missing (header row %(row)s)."),
+    N_("The column %(column)s appears more than once (columns %(letters)s of header row "
+       "%(row)s)."),
+    N_("The sheet has more than %(limit)s rows of data (row %(row)s and after). Split it into "
+       "smaller files."))
 
 # Markers templates put on a header to say whether it must be filled; compared after _normalise.
 _MARKERS = re.compile(r"^\*+|\*+$|\((必填|选填|required|optional)\)$")
@@ -174,11 +171,15 @@ def _header_problems(
     return problems
 
 
+# The limits of an upload when the caller names none (Limits is frozen, so one instance serves all).
+DEFAULT_LIMITS = Limits()
+
+
 def read_table(
     data: bytes,
     columns: Sequence[Column],
     sheet: str | None = None,
-    limits: Limits = Limits(),
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Table:
     """Read the table on ``sheet`` (default: the first worksheet) of the workbook in ``data``.
 

@@ -54,5 +54,6 @@ def award_code(line, award_names: str) -> str | None:
 
 
 def template_globals() -> dict:
-    return {"label": label, "label_options": label_options, "entry_type_name": entry_type_name, "status_text": status_text,
-            "tier_name": tier_name, "order_name": order_name, "award_text": award_text, "award_code": award_code}
+    return {"label": label, "label_options": label_options, "entry_type_name": entry_type_name,
+            "status_text": status_text, "tier_name": tier_name, "order_name": order_name,
+            "award_text": award_text, "award_code": award_code}

@@ -3,13 +3,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+
 import sqlalchemy as sa
 from flask import abort
 
+from competition.domain.roles import Role
 from competition.extensions import db
 from competition.models import Criterion, Delegation, Event, Trade
 from competition.services.setup import find_trade
-from competition.web.access import belongs, refuse
+from competition.web.access import belongs, refuse, role_required
 
 
 def public_event_or_404(code: str) -> Event:
@@ -79,3 +83,47 @@ def scheme_part_or_404(trade: Trade, model, part_id: int | None):
         abort(404)
     return part
 
+
+
+# --- views that act on an event or a trade ---------------------------------------------------
+
+def _loading(allowed: tuple[Role, ...], load: Callable[[dict], dict]) -> Callable:
+    """A view decorator: the roles first (403, or the login page), then ``load`` turns the URL
+    values into the objects the view receives."""
+    def decorator(view: Callable) -> Callable:
+        @role_required(*allowed)
+        @wraps(view)
+        def wrapped(**values):
+            return view(**load(values))
+        return wrapped
+    return decorator
+
+
+def _event(values: dict) -> dict:
+    values["event"] = event_or_404(values.pop("event_code"))
+    return values
+
+
+def for_event(*allowed: Role) -> Callable:
+    """Declare a view's roles and load its event: the view receives ``event`` (scope-checked,
+    from ``<event_code>``)."""
+    return _loading(allowed, _event)
+
+
+def for_trade(*allowed: Role, code: str = "trade_code") -> Callable:
+    """As :func:`for_event`, and the event's trade named by ``<trade_code>`` (or the URL value
+    ``code``): the view receives ``event`` and ``trade``."""
+    def load(values: dict) -> dict:
+        values = _event(values)
+        values["trade"] = trade_or_404(values["event"], values.pop(code))
+        return values
+    return _loading(allowed, load)
+
+
+def for_trade_id(*allowed: Role) -> Callable:
+    """Declare a view's roles and load the trade of ``<trade_id>`` (within the user's event):
+    the view receives ``trade``."""
+    def load(values: dict) -> dict:
+        values["trade"] = trade_by_id_or_404(values.pop("trade_id"))
+        return values
+    return _loading(allowed, load)

@@ -17,8 +17,7 @@ from flask_babel import force_locale, gettext
 
 from competition.certificates.layouts import TITLES, TITLES_EN
 from competition.domain.awards import EXCELLENCE_LABEL, Tier, tier_label
-from competition.domain.certificates import (CertifiedLine, Entitlement, Held, Member,
-                                             entitlements, plan)
+from competition.domain.certificates import CertifiedLine, Entitlement, Held, Member, entitlements, plan
 from competition.domain.entrants import competes
 from competition.domain.messages import N_, Problem
 from competition.extensions import db

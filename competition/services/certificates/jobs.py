@@ -17,8 +17,7 @@ from competition.domain.messages import N_, Problem
 from competition.extensions import db
 from competition.models import Delegation, Event, ExportJob, JobStatus, Trade, User
 from competition.models.base import utcnow
-from competition.services.certificates.printing import (download_name, prepare, printed,
-                                                        selection, write_batch)
+from competition.services.certificates.printing import download_name, prepare, printed, selection, write_batch
 from competition.services.certificates.settings import settings_for
 from competition.services.errors import Invalid, committing
 

@@ -14,8 +14,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from competition.certificates.render import (CertificateData, check_glyphs, render_certificates,
-                                             render_one)
+from competition.certificates.render import CertificateData, check_glyphs, render_certificates, render_one
 from competition.domain.certificates import CertificateKind
 from competition.domain.messages import N_, Problem
 from competition.extensions import db

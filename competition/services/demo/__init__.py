@@ -2,7 +2,7 @@
 drawn from a fixed random seed so that two loads give the same competition (``build``), with
 demo marks that look like a real competition's (``scores``)."""
 
-from competition.services.demo.build import SIZES, build
+from competition.services.demo.builder import SIZES, build
 from competition.services.demo.scores import add_scores
 
 __all__ = ["SIZES", "add_scores", "build"]

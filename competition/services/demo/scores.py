@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from competition.domain.aggregation import AspectKind
 from competition.extensions import db
-from competition.models import AuditAction, AuditEntry, Criterion, Event, Score, Trade, TradeStatus
+from competition.models import Aspect, AuditAction, AuditEntry, Criterion, Event, Score, Trade, TradeStatus
 from competition.models.base import utcnow
 from competition.services.errors import committing
 from competition.services.judging import load_panel
@@ -48,6 +48,28 @@ def _judgement(rng: random.Random, fraction: float, judges: list[int],
     return {j: Decimal(min(max(s, 0), 3)) for j, s in scores.items()}
 
 
+def _measurement(rng: random.Random, fraction: float, judges: list[int],
+                 aspect: Aspect) -> dict[int, Decimal]:
+    """The same measured mark from every judge, now and then one judge a step off."""
+    agreed = _mark(fraction, aspect.max_mark, aspect.decimals)
+    marks = dict.fromkeys(judges, agreed)
+    if len(judges) >= 2 and rng.random() < MEASUREMENT_SLIPS:
+        slip = Decimal(1).scaleb(-aspect.decimals)
+        marks[rng.choice(judges)] = agreed - slip if agreed >= slip else agreed + slip
+    return marks
+
+
+def _marks(rng: random.Random, aspect: Aspect, fraction: float, judges: list[int],
+           bias: dict[int, float]) -> dict[int, Decimal]:
+    """Every judge's mark of one aspect for an entrant worth ``fraction`` of its maximum."""
+    if aspect.kind == AspectKind.JUDGEMENT:
+        return _judgement(rng, fraction, judges, bias)
+    if aspect.kind == AspectKind.MEASUREMENT:
+        return _measurement(rng, fraction, judges, aspect)
+    return {j: _mark(_clamp(fraction + bias[j] + rng.gauss(0, 0.03)), aspect.max_mark, aspect.decimals)
+            for j in judges}
+
+
 def add_scores(event: Event, rng: random.Random) -> int:
     """Give every active entrant of every trade of ``event`` a mark from every eligible judge of
     the panel, open the trades for scoring, and return how many marks were made."""
@@ -72,17 +94,7 @@ def add_scores(event: Event, rng: random.Random) -> int:
             ability = _clamp(rng.gauss(0.72, 0.11), 0.3, 0.98)
             for aspect in aspects:
                 fraction = _clamp(ability + rng.gauss(0, 0.07))
-                if aspect.kind == AspectKind.JUDGEMENT:
-                    marks = _judgement(rng, fraction, judges, bias)
-                elif aspect.kind == AspectKind.MEASUREMENT:
-                    agreed = _mark(fraction, aspect.max_mark, aspect.decimals)
-                    marks = {j: agreed for j in judges}
-                    if len(judges) >= 2 and rng.random() < MEASUREMENT_SLIPS:
-                        slip = Decimal(1).scaleb(-aspect.decimals)
-                        marks[rng.choice(judges)] = agreed - slip if agreed >= slip else agreed + slip
-                else:
-                    marks = {j: _mark(_clamp(fraction + bias[j] + rng.gauss(0, 0.03)),
-                                      aspect.max_mark, aspect.decimals) for j in judges}
+                marks = _marks(rng, aspect, fraction, judges, bias)
                 for judge_id, value in marks.items():
                     scores.append(dict(trade_id=trade.id, entrant_id=entrant_id,
                                        aspect_id=aspect.id, judge_id=judge_id, value=value,

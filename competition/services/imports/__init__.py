@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from competition.domain.messages import N_
 from competition.models import Event, User
 from competition.services.imports import contestants, judges, scores, trades
 from competition.services.imports.report import ImportReport, RowProblem
@@ -30,25 +29,9 @@ class Importer:
 
 
 IMPORTERS: dict[str, Importer] = {
-    "trades": Importer(
-        title=N_("Import trades and marking schemes"), columns=trades.COLUMNS,
-        run=lambda event, data, _actor, _source: trades.import_trades(event, data),
-        template=trades.template,
-        help=N_("Sheet 1 lists the trades, sheet 2 their marking schemes (one row per aspect). "
-                "A file with any bad row imports nothing.")),
-    "judges": Importer(
-        title=N_("Import judges"), columns=judges.JUDGE_COLUMNS,
-        run=lambda event, data, _actor, _source: judges.import_judges(event, data),
-        template=judges.template,
-        help=N_("One row per judge. Leave the username blank to have one made up. Initial "
-                "passwords are shown once after the import.")),
-    "contestants": Importer(
-        title=N_("Import contestants"), columns=contestants.COLUMNS,
-        run=lambda event, data, _actor, _source: contestants.import_contestants(event, data),
-        template=contestants.template, help=""),
-    "scores": Importer(
-        title=N_("Import marks from paper sheets"), columns=scores.COLUMNS,
-        run=scores.import_scores, template=scores.template, help=""),
+    kind: Importer(module.TITLE, module.HELP, module.COLUMNS, module.run, module.template)
+    for kind, module in (("trades", trades), ("judges", judges), ("contestants", contestants),
+                         ("scores", scores))
 }
 
 

@@ -1,9 +1,10 @@
 """Contestants from the delegations' Excel files, all or nothing, safe to import twice.
 
-Each row goes through :func:`competition.services.registration.check_person`; then the rules across rows and the
-database: the same person twice in a trade, a delegation over its quota, a team over its size or
-spread over two delegations. A person already registered in the trade (same ID number) is
-updated, not added again, so re-importing a corrected file never duplicates anyone.
+Each row goes through :func:`competition.services.registration.check_person`; then the rules
+across rows and the database: the same person twice in a trade, a delegation over its quota, a
+team over its size or spread over two delegations. A person already registered in the trade
+(same ID number) is updated, not added again, so re-importing a corrected file never duplicates
+anyone.
 """
 
 from __future__ import annotations
@@ -19,8 +20,7 @@ from competition.domain.idcard import IdType, check_digit
 from competition.domain.messages import N_, Problem
 from competition.extensions import db
 from competition.models import Contestant, Entrant, EntrantStatus, Event, Trade, TradeStatus
-from competition.services.errors import committing
-from competition.services.imports.report import ImportReport, read_upload, text
+from competition.services.imports.report import ImportReport, run_import, text
 from competition.services.registration import Person, check_person, next_numbers
 from competition.spreadsheets.reader import Column
 from competition.spreadsheets.writer import SheetSpec, write_workbook
@@ -83,110 +83,164 @@ class Lookup:
         return self.items.get(text(value).lower())
 
 
-def import_contestants(event: Event, data: bytes) -> ImportReport:
+TITLE = N_("Import contestants")
+HELP = N_("One row per contestant. Headers may be in Chinese or English; the trade by code or "
+          "name; the team only for pair and team trades. A file with any bad row imports "
+          "nothing. Importing the same file again updates people instead of adding them twice.")
+
+
+def run(event: Event, data: bytes, _actor=None, _source: str = "") -> ImportReport:
     """Check every row, then register them all or none (see the module docstring)."""
     report = ImportReport()
-    table = read_upload(data, COLUMNS, report)
-    if table is None:
-        return report
-    delegations, trades = Lookup(event.delegations), Lookup(event.trades)
-    existing = {(c.trade_id, c.id_number): c for c in db.session.scalars(
-        sa.select(Contestant).where(Contestant.event_id == event.id))}
-    teams = {(e.trade_id, e.team_name): e for e in db.session.scalars(
-        sa.select(Entrant).join(Trade).where(Trade.event_id == event.id, Entrant.team_name.is_not(None)))}
-    members = defaultdict(int, db.session.execute(
-        sa.select(Contestant.entrant_id, sa.func.count()).where(Contestant.event_id == event.id)
-        .group_by(Contestant.entrant_id)).all())
-    active = defaultdict(int, {(t, d): n for t, d, n in db.session.execute(
-        sa.select(Entrant.trade_id, Entrant.delegation_id, sa.func.count()).join(Trade)
-        .where(Trade.event_id == event.id, Entrant.status != EntrantStatus.WITHDRAWN)
-        .group_by(Entrant.trade_id, Entrant.delegation_id)).all()})
+    batch = _Batch(event, report)
+    return run_import(data, COLUMNS, report, batch.add, lambda: _write(
+        event, batch.new_rows, batch.updates, batch.teams, report))
 
-    seen: dict[tuple[int, str], int] = {}
-    new_rows: list[tuple[int, Trade, object, Person]] = []
-    updates: list[tuple[Contestant, Person]] = []
-    new_teams: dict[tuple[int, str], tuple[int, list[int]]] = {}  # (trade, team) -> (delegation, rows)
-    for row in table.rows:
+
+class _Batch:
+    """The rows of one import checked so far, against each other and the event's registrations.
+
+    :meth:`add` reports a row's problems; a row without any is kept as a new contestant
+    (``new_rows``) or an update of one already registered in the trade (``updates``).
+    """
+
+    def __init__(self, event: Event, report: ImportReport):
+        self.report = report
+        self.delegations, self.trades = Lookup(event.delegations), Lookup(event.trades)
+        self.existing = {(c.trade_id, c.id_number): c for c in db.session.scalars(
+            sa.select(Contestant).where(Contestant.event_id == event.id))}
+        self.teams = {(e.trade_id, e.team_name): e for e in db.session.scalars(
+            sa.select(Entrant).join(Trade)
+            .where(Trade.event_id == event.id, Entrant.team_name.is_not(None)))}
+        self.members = defaultdict(int, db.session.execute(
+            sa.select(Contestant.entrant_id, sa.func.count()).where(Contestant.event_id == event.id)
+            .group_by(Contestant.entrant_id)).all())
+        self.active = defaultdict(int, {(t, d): n for t, d, n in db.session.execute(
+            sa.select(Entrant.trade_id, Entrant.delegation_id, sa.func.count()).join(Trade)
+            .where(Trade.event_id == event.id, Entrant.status != EntrantStatus.WITHDRAWN)
+            .group_by(Entrant.trade_id, Entrant.delegation_id)).all()})
+        self.seen: dict[tuple[int, str], int] = {}
+        self.new_rows: list[tuple[int, Trade, object, Person]] = []
+        self.updates: list[tuple[Contestant, Person]] = []
+        # (trade, team) -> (delegation, rows)
+        self.new_teams: dict[tuple[int, str], tuple[int, list[int]]] = {}
+
+    def add(self, row) -> None:
+        """Check one row; keep it when it has no problem, and count it against the limits."""
+        delegation, trade, person, problems = self._check(row)
+        for problem in problems:
+            self.report.add(row.number, problem, LABELS.get(problem.column or "", problem.column))
+        if problems:
+            return
+        current = self.existing.get((trade.id, person.id_number))
+        if current is not None:
+            self.updates.append((current, person))
+            return
+        self.new_rows.append((row.number, trade, delegation, person))
+        if person.team_name and not self._starts_team(row.number, trade, delegation, person):
+            return
+        self._count_entrant(row.number, trade, delegation)
+
+    def _check(self, row) -> tuple[object, Trade | None, Person, list[Problem]]:
+        """The row's delegation, trade and person, with every problem of the row, in order."""
         values = row.values
         problems: list[Problem] = []
-        delegation = delegations.get(values["delegation"])
+        delegation = self.delegations.get(values["delegation"])
         if delegation is None:
             problems.append(Problem(N_("Unknown delegation “%(value)s”."),
                                     {"value": text(values["delegation"])}, column="delegation"))
-        trade = trades.get(values["trade"])
-        if trade is None:
-            problems.append(Problem(N_("Unknown trade “%(value)s”."),
-                                    {"value": text(values["trade"])}, column="trade"))
-        elif trade.status == TradeStatus.SIGNED_OFF:
-            problems.append(Problem(N_("The trade is signed off: its entrants can no longer change."),
-                                    column="trade"))
-        id_type = ID_TYPES.get(text(values.get("id_type")).lower())
-        if id_type is None:
-            problems.append(Problem(N_("Unknown ID type “%(value)s”."),
-                                    {"value": text(values.get("id_type"))}, column="id_type"))
-        born = parse_date(values.get("birth_date"))
-        if isinstance(born, str):
-            problems.append(Problem(N_("“%(value)s” is not a date."), {"value": born},
-                                    column="birth_date"))
-            born = None
-        person = check_person(Person(
-            name=text(values["name"]), gender=text(values.get("gender")) or None,
-            id_type=id_type or IdType.OTHER, id_number=text(values["id_number"]), birth_date=born,
-            employer=text(values.get("employer")), phone=text(values.get("phone")),
-            team_name=text(values.get("team_name")) or None, remarks=text(values.get("remarks"))),
-            trade)
+        trade = self.trades.get(values["trade"])
+        problems += _trade_problems(values, trade)
+        person = _person(values, trade, problems)
         problems += person.problems
         if trade is not None and person.id_number:
-            key = (trade.id, person.id_number)
-            if key in seen:
-                problems.append(Problem(N_("The same person is on row %(row)s for this trade."),
-                                        {"row": seen[key]}, column="id_number"))
-            seen.setdefault(key, row.number)
-            current = existing.get(key)
-            if current is not None and delegation is not None and current.delegation_id != delegation.id:
-                problems.append(Problem(N_("This person is registered in this trade for another delegation."),
-                                        column="id_number"))
+            problems += self._duplicate_problems(row.number, trade, delegation, person)
         if trade is not None and delegation is not None and person.team_name and not problems:
-            team = teams.get((trade.id, person.team_name))
-            owner = team.delegation_id if team else new_teams.get((trade.id, person.team_name), (delegation.id,))[0]
-            if owner != delegation.id:
-                problems.append(Problem(N_("Team “%(team)s” belongs to another delegation."),
-                                        {"team": person.team_name}, column="team_name"))
-        for problem in problems:
-            report.add(row.number, problem, LABELS.get(problem.column or "", problem.column))
-        if problems:
-            continue
-        current = existing.get((trade.id, person.id_number))
-        if current is not None:
-            updates.append((current, person))
-            continue
-        new_rows.append((row.number, trade, delegation, person))
-        if person.team_name:
-            team = teams.get((trade.id, person.team_name))
-            if team is not None:
-                members[team.id] += 1
-                if members[team.id] > trade.team_size:
-                    report.add(row.number, Problem(N_("Team “%(team)s” would have more than %(size)s members."),
-                                                   {"team": person.team_name, "size": trade.team_size}),
-                               LABELS["team_name"])
-                continue
-            entry = new_teams.setdefault((trade.id, person.team_name), (delegation.id, []))
-            entry[1].append(row.number)
-            if len(entry[1]) > trade.team_size:
-                report.add(row.number, Problem(N_("Team “%(team)s” would have more than %(size)s members."),
-                                               {"team": person.team_name, "size": trade.team_size}),
-                           LABELS["team_name"])
-            if len(entry[1]) > 1:
-                continue
-        active[(trade.id, delegation.id)] += 1
-        if trade.quota_per_delegation and active[(trade.id, delegation.id)] > trade.quota_per_delegation:
-            report.add(row.number, Problem(N_("Over the delegation's quota of %(n)s entrants in this trade."),
-                                           {"n": trade.quota_per_delegation}), LABELS["delegation"])
-    if not report.ok:
-        return report
-    with committing():
-        _write(event, new_rows, updates, teams, report)
-    return report
+            problems += self._team_problems(trade, delegation, person)
+        return delegation, trade, person, problems
+
+    def _duplicate_problems(self, number: int, trade: Trade, delegation, person: Person) -> list[Problem]:
+        """The same person earlier in the file for this trade, or registered for another
+        delegation; remembers the row for the rows after it."""
+        problems = []
+        key = (trade.id, person.id_number)
+        if key in self.seen:
+            problems.append(Problem(N_("The same person is on row %(row)s for this trade."),
+                                    {"row": self.seen[key]}, column="id_number"))
+        self.seen.setdefault(key, number)
+        current = self.existing.get(key)
+        if current is not None and delegation is not None and current.delegation_id != delegation.id:
+            problems.append(Problem(
+                N_("This person is registered in this trade for another delegation."),
+                column="id_number"))
+        return problems
+
+    def _team_problems(self, trade: Trade, delegation, person: Person) -> list[Problem]:
+        """A team registered or started in this file by another delegation."""
+        team = self.teams.get((trade.id, person.team_name))
+        owner = (team.delegation_id if team
+                 else self.new_teams.get((trade.id, person.team_name), (delegation.id,))[0])
+        if owner != delegation.id:
+            return [Problem(N_("Team “%(team)s” belongs to another delegation."),
+                            {"team": person.team_name}, column="team_name")]
+        return []
+
+    def _starts_team(self, number: int, trade: Trade, delegation, person: Person) -> bool:
+        """Count the row as a member of its team (reported when over the size); true when it is
+        the first member of a team new to the trade, that is a new entrant."""
+        team = self.teams.get((trade.id, person.team_name))
+        if team is not None:
+            self.members[team.id] += 1
+            if self.members[team.id] > trade.team_size:
+                self._report_team_size(number, trade, person)
+            return False
+        entry = self.new_teams.setdefault((trade.id, person.team_name), (delegation.id, []))
+        entry[1].append(number)
+        if len(entry[1]) > trade.team_size:
+            self._report_team_size(number, trade, person)
+        return len(entry[1]) <= 1
+
+    def _report_team_size(self, number: int, trade: Trade, person: Person) -> None:
+        self.report.add(number, Problem(N_("Team “%(team)s” would have more than %(size)s members."),
+                                        {"team": person.team_name, "size": trade.team_size}),
+                        LABELS["team_name"])
+
+    def _count_entrant(self, number: int, trade: Trade, delegation) -> None:
+        """Count a new entrant against the delegation's quota in the trade."""
+        key = (trade.id, delegation.id)
+        self.active[key] += 1
+        if trade.quota_per_delegation and self.active[key] > trade.quota_per_delegation:
+            self.report.add(number, Problem(
+                N_("Over the delegation's quota of %(n)s entrants in this trade."),
+                {"n": trade.quota_per_delegation}), LABELS["delegation"])
+
+
+def _trade_problems(values, trade: Trade | None) -> list[Problem]:
+    """An unknown trade, or one signed off."""
+    if trade is None:
+        return [Problem(N_("Unknown trade “%(value)s”."), {"value": text(values["trade"])}, column="trade")]
+    if trade.status == TradeStatus.SIGNED_OFF:
+        return [Problem(N_("The trade is signed off: its entrants can no longer change."), column="trade")]
+    return []
+
+
+def _person(values, trade: Trade | None, problems: list[Problem]) -> Person:
+    """The row's person checked by :func:`check_person`; an unknown ID type or a birth date that
+    is not a date goes into ``problems`` (the person's own problems stay on the person)."""
+    id_type = ID_TYPES.get(text(values.get("id_type")).lower())
+    if id_type is None:
+        problems.append(Problem(N_("Unknown ID type “%(value)s”."),
+                                {"value": text(values.get("id_type"))}, column="id_type"))
+    born = parse_date(values.get("birth_date"))
+    if isinstance(born, str):
+        problems.append(Problem(N_("“%(value)s” is not a date."), {"value": born}, column="birth_date"))
+        born = None
+    return check_person(Person(
+        name=text(values["name"]), gender=text(values.get("gender")) or None,
+        id_type=id_type or IdType.OTHER, id_number=text(values["id_number"]), birth_date=born,
+        employer=text(values.get("employer")), phone=text(values.get("phone")),
+        team_name=text(values.get("team_name")) or None, remarks=text(values.get("remarks"))),
+        trade)
 
 
 def _write(event, new_rows, updates, teams, report: ImportReport) -> None:

@@ -19,6 +19,7 @@ from werkzeug.datastructures import MultiDict
 
 from competition.domain.messages import N_, Problem
 from competition.forms.fields import options
+from competition.services.errors import committing
 from competition.spreadsheets.reader import Column, Table, read_table
 from competition.spreadsheets.safety import UploadRefused, check_xlsx
 from competition.spreadsheets.writer import annotate_errors
@@ -98,6 +99,28 @@ def read_upload(data: bytes, columns: Sequence[Column], report: ImportReport,
     if not table.problems and not table.rows:
         report.add(None, Problem(N_("The sheet has no rows below its header: nothing to import.")))
     return None if report.problems else table
+
+
+def check_rows(data: bytes, columns: Sequence[Column], report: ImportReport,
+               check: Callable[[Any], None]) -> bool:
+    """Read the upload's rows and give each to ``check`` (which reports its problems); True
+    when the file was read and every row passed, so the import may write."""
+    table = read_upload(data, columns, report)
+    if table is None:
+        return False
+    for row in table.rows:
+        check(row)
+    return report.ok
+
+
+def run_import(data: bytes, columns: Sequence[Column], report: ImportReport,
+               check: Callable[[Any], None], write: Callable[[], None]) -> ImportReport:
+    """The one shape of an import: every row checked (:func:`check_rows`), then ``write`` in one
+    transaction, only when no row has a problem."""
+    if check_rows(data, columns, report, check):
+        with committing():
+            write()
+    return report
 
 
 def text(value: object) -> str:

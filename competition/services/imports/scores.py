@@ -3,9 +3,10 @@
 All-or-nothing, like every import: every row is checked with the same rule as a judge's own sheet
 (:func:`competition.domain.panel.cell_problem`: the judge assigned to the trade, the trade open,
 no recusal) and the aspect's limits, nothing is written while any row has a problem, and the
-marks are written by the one writer of marks (:func:`competition.services.judging.record_marks`). The entrant is named by its anonymous
-code, a member's competitor number, or its draw number, tried in that order. A mark already
-stored is replaced (and logged with the file's name as the reason); the same mark is left alone.
+marks are written by the one writer of marks (:func:`competition.services.judging.record_marks`).
+The entrant is named by its anonymous code, a member's competitor number, or its draw number,
+tried in that order. A mark already stored is replaced (and logged with the file's name as the
+reason); the same mark is left alone.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from competition.extensions import db
 from competition.models import Aspect, Contestant, Criterion, Entrant, Event, Trade, User
 from competition.services import judging
 from competition.services.errors import NotAllowed
-from competition.services.imports.report import REQUIRED, ImportReport, read_upload, text
+from competition.services.imports.report import REQUIRED, ImportReport, check_rows, text
 from competition.spreadsheets.reader import Column
 from competition.spreadsheets.writer import SheetSpec, write_workbook
 
@@ -76,72 +77,107 @@ class _Lookup:
         return found["code"].get(key) or found["number"].get(key) or found["draw"].get(key)
 
 
-def import_scores(event: Event, data: bytes, actor: User | None, source: str = "") -> ImportReport:
+TITLE = N_("Import marks from paper sheets")
+HELP = N_("One row per mark: trade code, entrant (anonymous code, competitor number or draw "
+          "number), aspect code, judge's username, mark. A file with any bad row imports nothing.")
+
+
+def run(event: Event, data: bytes, actor: User | None = None, source: str = "") -> ImportReport:
     """Check every row, then write all the marks in one transaction, or none."""
     report = ImportReport()
-    table = read_upload(data, COLUMNS, report)
-    if table is None:
-        return report
-    lookup = _Lookup(event)
-    changes: list[judging.MarkChange] = []
-    seen: dict[CellKey, int] = {}
-    for row in table.rows:
+    rows = _ScoreRows(_Lookup(event), report)
+    if check_rows(data, COLUMNS, report, rows.add) and rows.changes:
+        _write(event, actor, rows.changes, report, source)
+    return report
+
+
+class _ScoreRows:
+    """The rows of one import checked so far; ``changes`` holds the marks to write.
+
+    A row stops at its first failed step: the cells all filled, the trade, then the entrant,
+    aspect and judge (each reported), the cell open to that judge, the mark, no mark twice.
+    """
+
+    def __init__(self, lookup: _Lookup, report: ImportReport):
+        self.lookup = lookup
+        self.report = report
+        self.changes: list[judging.MarkChange] = []
+        self.seen: dict[CellKey, int] = {}
+
+    def add(self, row) -> None:
         values = {k: text(v) for k, v in row.values.items()}
+        if not self._complete(row.number, values):
+            return
+        trade = self.lookup.trades.get(values["trade"].upper())
+        if trade is None:
+            self.report.add(row.number, Problem(N_("No trade %(code)s in this event."),
+                                                {"code": values["trade"]}), "trade")
+            return
+        cell = self._cell(row.number, values, trade)
+        if cell is None:
+            return
+        key, aspect = cell
+        value = self._value(row.number, values, aspect)
+        if value is None:
+            return
+        if key in self.seen:
+            self.report.add(row.number, Problem(N_("The same mark is given in row %(row)s."),
+                                                {"row": self.seen[key]}), "mark")
+            return
+        self.seen[key] = row.number
+        self.changes.append(judging.MarkChange(key, trade.id, value, None, values["mark"]))
+
+    def _complete(self, number: int, values: dict[str, str]) -> bool:
+        """Whether every cell of the row is filled; each empty one is reported."""
         missing = [k for k in ("trade", "entrant", "aspect", "judge", "mark") if not values.get(k)]
         for key in missing:
-            report.add(row.number, Problem(REQUIRED), key)
-        if missing:
-            continue
-        trade = lookup.trades.get(values["trade"].upper())
-        if trade is None:
-            report.add(row.number, Problem(N_("No trade %(code)s in this event."),
-                                           {"code": values["trade"]}), "trade")
-            continue
-        aspects, _entrants, panel = lookup.trade_parts(trade)
-        entrant_id = lookup.entrant(trade, values["entrant"])
+            self.report.add(number, Problem(REQUIRED), key)
+        return not missing
+
+    def _cell(self, number: int, values: dict[str, str], trade: Trade) -> tuple[CellKey, Aspect] | None:
+        """The cell the row marks and its aspect, if the judge may mark it (as on the judge's
+        own sheet); None once the problems are reported."""
+        aspects, _entrants, panel = self.lookup.trade_parts(trade)
+        entrant_id = self.lookup.entrant(trade, values["entrant"])
         matches = aspects.get(values["aspect"].upper(), [])
-        judge = lookup.judges.get(values["judge"])
-        bad = False
-        if entrant_id is None:
-            report.add(row.number, Problem(N_("No entrant %(name)s in trade %(trade)s."),
-                                           {"name": values["entrant"], "trade": trade.code}),
-                       "entrant")
-            bad = True
-        if len(matches) != 1:
-            report.add(row.number, Problem(
-                N_("No aspect %(code)s in trade %(trade)s.") if not matches else
-                N_("Aspect code %(code)s is ambiguous in trade %(trade)s: write criterion/aspect."),
-                {"code": values["aspect"], "trade": trade.code}), "aspect")
-            bad = True
-        if judge is None:
-            report.add(row.number, Problem(N_("No judge with username %(name)s."),
-                                           {"name": values["judge"]}), "judge")
-            bad = True
-        if bad:
-            continue
+        judge = self.lookup.judges.get(values["judge"])
+        if not self._found(number, values, trade, entrant_id, matches, judge):
+            return None
         aspect = matches[0]
         key = CellKey(judge.id, entrant_id, aspect.id)
         if problem := cell_problem(panel, Scorer(judge.id, judge.role), key,
                                    {a[0].id for a in aspects.values()}, trade.status):
-            report.add(row.number, problem, "judge")
-            continue
+            self.report.add(number, problem, "judge")
+            return None
+        return key, aspect
+
+    def _found(self, number: int, values: dict[str, str], trade: Trade, entrant_id: int | None,
+               matches: list[Aspect], judge: User | None) -> bool:
+        """Whether the entrant, one aspect and the judge were found; each one missing is reported."""
+        if entrant_id is None:
+            self.report.add(number, Problem(N_("No entrant %(name)s in trade %(trade)s."),
+                                            {"name": values["entrant"], "trade": trade.code}),
+                            "entrant")
+        if len(matches) != 1:
+            self.report.add(number, Problem(
+                N_("No aspect %(code)s in trade %(trade)s.") if not matches else
+                N_("Aspect code %(code)s is ambiguous in trade %(trade)s: write criterion/aspect."),
+                {"code": values["aspect"], "trade": trade.code}), "aspect")
+        if judge is None:
+            self.report.add(number, Problem(N_("No judge with username %(name)s."),
+                                            {"name": values["judge"]}), "judge")
+        return entrant_id is not None and len(matches) == 1 and judge is not None
+
+    def _value(self, number: int, values: dict[str, str], aspect: Aspect) -> Decimal | None:
+        """The row's mark, if it is a number within the aspect's limits; None once reported."""
         value = judging.parse_mark(values["mark"])
         if isinstance(value, Problem) or value is None:
-            report.add(row.number, value or Problem(REQUIRED), "mark")
-            continue
+            self.report.add(number, value or Problem(REQUIRED), "mark")
+            return None
         if problem := validate_mark(aspect.spec(), value):
-            report.add(row.number, problem, "mark")
-            continue
-        if key in seen:
-            report.add(row.number, Problem(N_("The same mark is given in row %(row)s."),
-                                           {"row": seen[key]}), "mark")
-            continue
-        seen[key] = row.number
-        changes.append(judging.MarkChange(key, trade.id, value, None, values["mark"]))
-    if not report.ok or not changes:
-        return report
-    _write(event, actor, changes, report, source)
-    return report
+            self.report.add(number, problem, "mark")
+            return None
+        return value
 
 
 def _write(event: Event, actor: User | None, changes: list[judging.MarkChange],

@@ -13,9 +13,16 @@ from competition.extensions import db
 from competition.forms import setup as forms
 from competition.models import Aspect, Criterion, Event, Trade
 from competition.services.errors import committing
-from competition.services.imports.report import (NOT_A_CHOICE, ImportReport, form_problems,
-                                                 parse_bool, parse_choice, read_upload,
-                                                 sheet_names, text)
+from competition.services.imports.report import (
+    NOT_A_CHOICE,
+    ImportReport,
+    form_problems,
+    parse_bool,
+    parse_choice,
+    read_upload,
+    sheet_names,
+    text,
+)
 from competition.spreadsheets.reader import Column
 from competition.spreadsheets.safety import UploadRefused
 from competition.spreadsheets.writer import SheetSpec, write_workbook
@@ -56,46 +63,60 @@ SCHEME_COLUMNS = (
 )
 
 
-def import_trades(event: Event, data: bytes) -> ImportReport:
+TITLE = N_("Import trades and marking schemes")
+HELP = N_("Sheet 1 lists the trades, sheet 2 their marking schemes (one row per aspect). A file "
+          "with any bad row imports nothing.")
+
+
+def run(event: Event, data: bytes, _actor=None, _source: str = "") -> ImportReport:
     """Create trades (sheet 1) and their marking schemes (sheet 2, optional), all or nothing."""
     report = ImportReport(annotatable=False)
-    try:
-        names = sheet_names(data)
-    except UploadRefused as refusal:
-        report.add(None, refusal.problem)
-        return report
-    except Exception:
-        report.add(None, Problem(N_("The file could not be read as an Excel workbook.")))
-        return report
+    names = _sheet_names(data, report)
     if not names:
-        report.add(None, Problem(N_("The workbook has no sheet.")))
         return report
     table = read_upload(data, TRADE_COLUMNS, report, sheet=names[0])
     scheme = read_upload(data, SCHEME_COLUMNS, report, sheet=names[1]) if len(names) > 1 else None
     if table is None:
         return report
-    labels = _labels(TRADE_COLUMNS, names[0])
+    trades = _read_trades(event, table, names[0], report)
+    if scheme is not None:
+        _read_scheme(scheme, names[1], trades, report)
+    if not report.ok:
+        return report
+    with committing():
+        _write(event, trades)
+    report.created = len(trades)
+    return report
+
+
+def _sheet_names(data: bytes, report: ImportReport) -> list[str] | None:
+    """The workbook's sheets; None, with the reason in ``report``, when there are none to read."""
+    try:
+        names = sheet_names(data)
+    except UploadRefused as refusal:
+        report.add(None, refusal.problem)
+        return None
+    except Exception:
+        report.add(None, Problem(N_("The file could not be read as an Excel workbook.")))
+        return None
+    if not names:
+        report.add(None, Problem(N_("The workbook has no sheet.")))
+        return None
+    return names
+
+
+def _read_trades(event: Event, table, sheet: str, report: ImportReport) -> dict[str, dict]:
+    """The trades sheet's good rows by code, each with an empty ``criteria`` for the scheme."""
+    labels = _labels(TRADE_COLUMNS, sheet)
     existing = {code.upper() for code in db.session.scalars(
         sa.select(Trade.code).where(Trade.event_id == event.id))}
     existing_names = set(db.session.scalars(sa.select(Trade.name_zh).where(Trade.event_id == event.id)))
     trades: dict[str, dict] = {}
     seen_names: dict[str, int] = {}
     for row in table.rows:
-        values = dict(row.values)
-        entry = parse_choice(values.get("entry_type"), ENTRY_TYPES) if values.get("entry_type") else "individual"
-        if entry is None:
-            report.add(row.number, Problem(NOT_A_CHOICE, {"value": text(values["entry_type"]),
-                                                          "choices": "个人/双人/团体"}), labels["entry_type"])
+        values = _trade_values(row, labels, report)
+        if values is None:
             continue
-        values["entry_type"] = entry
-        values["team_size"] = values.get("team_size") or {"individual": 1, "pair": 2}.get(entry, "")
-        demo = parse_bool(values.get("is_demonstration"))
-        if demo is None:
-            report.add(row.number, Problem(NOT_A_CHOICE, {"value": text(values["is_demonstration"]),
-                                                          "choices": "是/否"}), labels["is_demonstration"])
-            continue
-        values["is_demonstration"] = "y" if demo else ""
-        values["judgement_threshold"] = "1"
         form = form_problems(forms.TradeForm, values, report, row.number, labels)
         if form is None:
             continue
@@ -110,14 +131,29 @@ def import_trades(event: Event, data: bytes) -> ImportReport:
             continue
         seen_names[form.name_zh.data] = row.number
         trades[code] = {**{k: v for k, v in form.data.items() if k != "csrf_token"}, "criteria": {}}
-    if scheme is not None:
-        _read_scheme(scheme, names[1], trades, report)
-    if not report.ok:
-        return report
-    with committing():
-        _write(event, trades)
-    report.created = len(trades)
-    return report
+    return trades
+
+
+def _trade_values(row, labels: dict[str, str], report: ImportReport) -> dict | None:
+    """A trade row's values as the trade form takes them: the entry type and the demonstration
+    flag parsed (None, reported, when either is not one of the choices)."""
+    values = dict(row.values)
+    entry = (parse_choice(values.get("entry_type"), ENTRY_TYPES) if values.get("entry_type")
+             else "individual")
+    if entry is None:
+        report.add(row.number, Problem(NOT_A_CHOICE, {"value": text(values["entry_type"]),
+                                                      "choices": "个人/双人/团体"}), labels["entry_type"])
+        return None
+    values["entry_type"] = entry
+    values["team_size"] = values.get("team_size") or {"individual": 1, "pair": 2}.get(entry, "")
+    demo = parse_bool(values.get("is_demonstration"))
+    if demo is None:
+        report.add(row.number, Problem(NOT_A_CHOICE, {"value": text(values["is_demonstration"]),
+                                                      "choices": "是/否"}), labels["is_demonstration"])
+        return None
+    values["is_demonstration"] = "y" if demo else ""
+    values["judgement_threshold"] = "1"
+    return values
 
 
 def _write(event: Event, trades: dict[str, dict]) -> None:

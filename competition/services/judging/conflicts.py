@@ -63,6 +63,21 @@ def declare_conflict(event: Event, actor: User, judge: User | None,
     return conflict
 
 
+def declare_conflict_by(event: Event, actor: User, username: str, competitor_number: str = "",
+                        delegation_id: int | None = None, reason: str = "") -> Conflict:
+    """:func:`declare_conflict` for a judge named by username and a contestant named by
+    competitor number (or a delegation by id), as the organizer's form names them."""
+    judge = db.session.scalar(sa.select(User).where(User.username == username,
+                                                    User.event_id == event.id))
+    contestant = db.session.scalar(sa.select(Contestant).where(
+        Contestant.event_id == event.id, Contestant.competitor_number == competitor_number)) \
+        if competitor_number else None
+    if competitor_number and contestant is None:
+        raise Invalid({"contestant": Problem(N_("No such contestant in this event."))})
+    delegation = db.session.get(Delegation, delegation_id) if delegation_id else None
+    return declare_conflict(event, actor, judge, contestant, delegation, reason)
+
+
 def remove_conflict(conflict: Conflict) -> None:
     with committing():
         db.session.delete(conflict)

@@ -25,8 +25,17 @@ from competition.domain.numbers import format_mark
 from competition.domain.panel import CellKey, Scorer, cell_problem
 from competition.domain.trade_state import marks_problem
 from competition.extensions import db
-from competition.models import (Aspect, AuditAction, AuditEntry, Criterion, Entrant,
-                                JudgeAssignment, Score, Trade, User)
+from competition.models import (
+    Aspect,
+    AuditAction,
+    AuditEntry,
+    Criterion,
+    Entrant,
+    JudgeAssignment,
+    Score,
+    Trade,
+    User,
+)
 from competition.services.authority import can_oversee, require_judge
 from competition.services.errors import NotAllowed
 from competition.services.judging import marks, scheme

@@ -18,7 +18,6 @@ from competition.extensions import db
 from competition.models import Contestant, Delegation, Entrant, Event, Trade
 from competition.spreadsheets.writer import SheetSpec, write_workbook
 
-
 # --- lists ---------------------------------------------------------------------------------------
 
 def contestant_query(event: Event, filters: dict[str, str]):

@@ -17,7 +17,13 @@ import sqlalchemy as sa
 from competition.domain.entrants import EntrantStatus, EntryType
 from competition.domain.idcard import IdType, birth_date_and_gender, normalise_id_number, validate_id
 from competition.domain.messages import N_, Problem
-from competition.domain.people import normalise_name, normalise_phone, parse_gender, validate_name, validate_phone
+from competition.domain.people import (
+    normalise_name,
+    normalise_phone,
+    parse_gender,
+    validate_name,
+    validate_phone,
+)
 from competition.domain.trade_state import entrants_problem
 from competition.extensions import db
 from competition.models import Contestant, Delegation, Entrant, Event, Trade

@@ -22,6 +22,7 @@ from competition.services.authority import can_oversee
 from competition.services.errors import NotAllowed
 from competition.services.results.lines import CriterionHead, Line, Member, Title, TradeResults
 
+
 def can_see_provisional(user: User, trade: Trade) -> bool:
     """Organizers and supervisors of the event, and the trade's chief judge."""
     return can_oversee(user, trade)

@@ -17,8 +17,14 @@ from competition.domain.publication import award_changes
 from competition.extensions import db
 from competition.models import Delegation, Event, ResultLine, ResultVersion, Trade
 from competition.services.results.cache import cached
-from competition.services.results.lines import (Amendment, Line, PublishedTrade, TradeState,
-                                                criteria_heads, line_from_row)
+from competition.services.results.lines import (
+    Amendment,
+    Line,
+    PublishedTrade,
+    TradeState,
+    criteria_heads,
+    line_from_row,
+)
 
 
 def versions(trade: Trade) -> list[ResultVersion]:

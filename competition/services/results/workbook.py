@@ -191,7 +191,7 @@ def _trade_sheet(event: Event, current: TradeCurrent, locale: str) -> SheetSpec:
     headers += [gettext("Award"), gettext("Status")]
     first_mark = 4
     marks = range(first_mark, first_mark + len(criteria) + 1 + int(scaled))
-    formats = {0: PLACE_FORMAT, **{i: MARK_FORMAT for i in marks}}
+    formats = {0: PLACE_FORMAT, **dict.fromkeys(marks, MARK_FORMAT)}
 
     def rows() -> Iterator[tuple]:
         for line in current.lines:

@@ -14,8 +14,7 @@ from competition.domain.trade_state import delete_problem
 from competition.extensions import db
 from competition.models import AwardRule, Contestant, Criterion, Delegation, Event, Trade, User
 from competition.services.errors import Invalid, NotAllowed, committing
-from competition.services.setup.common import (TAKEN_CODE, apply, check_code_and_name,
-                                               has_contestants)
+from competition.services.setup.common import TAKEN_CODE, apply, check_code_and_name, has_contestants
 from competition.services.setup.schemes import scheme_problems
 
 # --- events ------------------------------------------------------------------------------------

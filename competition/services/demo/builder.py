@@ -5,84 +5,48 @@ Everything is drawn from a fixed random seed, so two loads give the same competi
 
 from __future__ import annotations
 
+import json
 import random
 import secrets
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import sqlalchemy as sa
 
 from competition.domain.aggregation import Aggregation, AspectKind
 from competition.domain.idcard import birth_date_and_gender, check_digit
 from competition.extensions import db
-from competition.models import (Aspect, AwardRule, Contestant, Criterion, Delegation, Entrant,
-                                EntryType, Event, JudgeAssignment, Role, Trade, User)
+from competition.models import (
+    Aspect,
+    AwardRule,
+    Contestant,
+    Criterion,
+    Delegation,
+    Entrant,
+    EntryType,
+    Event,
+    JudgeAssignment,
+    Role,
+    Trade,
+    User,
+)
 from competition.services import judging, registration, results
-from competition.services.demo import scores as demo_scores
 from competition.services.accounts import hash_password
+from competition.services.demo import scores as demo_scores
 from competition.services.errors import committing
 
-# Henan's 17 prefecture-level cities, the Jiyuan demonstration zone and the Airport zone.
-DELEGATIONS = [
-    ("ZZ", "郑州市", "Zhengzhou"), ("KF", "开封市", "Kaifeng"), ("LY", "洛阳市", "Luoyang"),
-    ("PDS", "平顶山市", "Pingdingshan"), ("AY", "安阳市", "Anyang"), ("HB", "鹤壁市", "Hebi"),
-    ("XX", "新乡市", "Xinxiang"), ("JZ", "焦作市", "Jiaozuo"), ("PY", "濮阳市", "Puyang"),
-    ("XC", "许昌市", "Xuchang"), ("LH", "漯河市", "Luohe"), ("SMX", "三门峡市", "Sanmenxia"),
-    ("NY", "南阳市", "Nanyang"), ("SQ", "商丘市", "Shangqiu"), ("XY", "信阳市", "Xinyang"),
-    ("ZK", "周口市", "Zhoukou"), ("ZMD", "驻马店市", "Zhumadian"), ("JY", "济源示范区", "Jiyuan"),
-    ("HKG", "郑州航空港区", "Zhengzhou Airport Zone"),
-]
-# (name zh, name en, category); the first six are pair trades.
-TRADES = [
-    ("机电一体化", "Mechatronics", "制造类"), ("移动机器人", "Mobile Robotics", "制造类"),
-    ("混凝土建筑", "Concrete Construction Work", "建筑类"), ("园艺", "Landscape Gardening", "建筑类"),
-    ("机器人系统集成", "Robot Systems Integration", "制造类"), ("工业4.0", "Industry 4.0", "信息类"),
-    ("焊接", "Welding", "制造类"), ("车加工", "CNC Turning", "制造类"), ("铣加工", "CNC Milling", "制造类"),
-    ("数控车", "Numerical Control Turning", "制造类"), ("电气装置", "Electrical Installations", "制造类"),
-    ("工业控制", "Industrial Control", "制造类"), ("制冷与空调", "Refrigeration and Air Conditioning", "制造类"),
-    ("汽车技术", "Automobile Technology", "交通类"), ("车身修理", "Autobody Repair", "交通类"),
-    ("汽车喷漆", "Car Painting", "交通类"), ("重型车辆维修", "Heavy Vehicle Technology", "交通类"),
-    ("飞机维修", "Aircraft Maintenance", "交通类"), ("砌筑", "Bricklaying", "建筑类"),
-    ("瓷砖贴面", "Wall and Floor Tiling", "建筑类"), ("精细木工", "Joinery", "建筑类"),
-    ("家具制作", "Cabinetmaking", "建筑类"), ("木工", "Carpentry", "建筑类"),
-    ("管道与制暖", "Plumbing and Heating", "建筑类"), ("抹灰与隔墙系统", "Plastering and Drywall Systems", "建筑类"),
-    ("建筑金属构造", "Construction Metal Work", "建筑类"), ("数字建造", "Digital Construction", "建筑类"),
-    ("花艺", "Floristry", "服务类"), ("美容", "Beauty Therapy", "服务类"), ("美发", "Hairdressing", "服务类"),
-    ("烹饪（中餐）", "Chinese Cooking", "服务类"), ("烹饪（西餐）", "Cooking", "服务类"),
-    ("烘焙", "Bakery", "服务类"), ("糖艺/西点制作", "Pâtisserie and Confectionery", "服务类"),
-    ("餐厅服务", "Restaurant Service", "服务类"), ("酒店接待", "Hotel Reception", "服务类"),
-    ("健康和社会照护", "Health and Social Care", "服务类"), ("时装技术", "Fashion Technology", "服务类"),
-    ("平面设计技术", "Graphic Design Technology", "信息类"), ("网站技术", "Web Technologies", "信息类"),
-    ("信息网络布线", "Information Network Cabling", "信息类"), ("网络系统管理", "IT Network Systems Administration", "信息类"),
-    ("云计算", "Cloud Computing", "信息类"), ("移动应用开发", "Mobile Applications Development", "信息类"),
-    ("3D数字游戏艺术", "3D Digital Game Art", "信息类"), ("网络安全", "Cyber Security", "信息类"),
-    ("软件测试", "Software Testing", "信息类"), ("商品展示技术", "Visual Merchandising", "服务类"),
-    ("工业设计技术", "Industrial Design Technology", "制造类"), ("化学实验室技术", "Chemical Laboratory Technology", "制造类"),
-    ("水处理技术", "Water Technology", "制造类"), ("光电技术", "Optoelectronic Technology", "制造类"),
-    ("电子技术", "Electronics", "制造类"), ("增材制造", "Additive Manufacturing", "制造类"),
-    ("塑料模具工程", "Plastic Die Engineering", "制造类"), ("原型制作", "Prototype Modelling", "制造类"),
-    ("货运代理", "Freight Forwarding", "服务类"), ("珠宝加工", "Jewellery", "服务类"),
-    ("油漆与装饰", "Painting and Decorating", "建筑类"), ("可再生能源", "Renewable Energy", "制造类"),
-]
-DEMONSTRATION = [
-    ("无人机装调", "Drone Assembly and Tuning", "信息类"), ("人工智能训练", "AI Training", "信息类"),
-    ("工业互联网", "Industrial Internet", "信息类"), ("区块链应用", "Blockchain Applications", "信息类"),
-    ("新能源汽车智能化", "Intelligent New Energy Vehicles", "交通类"), ("电子商务", "E-commerce", "服务类"),
-    ("直播销售", "Live-stream Sales", "服务类"), ("茶艺", "Tea Art", "服务类"),
-    ("中式面点", "Chinese Pastry", "服务类"), ("养老护理", "Elderly Care", "服务类"),
-]
-SMALL_TRADES = ["焊接", "电工", "数控车", "汽车维修", "美发", "烹饪（中餐）", "网络系统管理", "砌筑", "茶艺"]
-
-SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
-            "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严")
-GIVEN = ("伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志强文博浩宇子涵欣怡梓轩雨萱"
-         "思远一鸣晓东晨阳佳琪俊杰鹏飞海燕丹丹振华家豪嘉怡铭泽天佑诗涵")
-CRITERIA = [("A", "理论知识", "Theory"), ("B", "工艺准备", "Preparation"),
-            ("C", "实际操作", "Practical work"), ("D", "质量检测", "Quality inspection"),
-            ("E", "安全文明生产", "Safety and tidiness")]
-ASPECT_WORDS = ["尺寸精度", "表面质量", "工艺规范", "功能实现", "外观效果", "操作规范", "时间控制",
-                "图纸识读", "工具使用", "整体效果", "创意设计", "调试结果"]
+# Names, trades and places the demo draws from (see "about" in the file).
+DATA = json.loads((Path(__file__).with_name("data.json")).read_text(encoding="utf-8"))
+DELEGATIONS = [tuple(d[:3]) for d in DATA["delegations"]]
+AREA_CODES = [d[3] for d in DATA["delegations"]]
+TRADES = [tuple(t) for t in DATA["trades"]]
+DEMONSTRATION = [tuple(t) for t in DATA["demonstration"]]
+SMALL_TRADES = DATA["small_trades"]
+SURNAMES, GIVEN = DATA["surnames"], DATA["given_names"]
+CRITERIA = [tuple(c) for c in DATA["criteria"]]
+ASPECT_WORDS, EMPLOYERS = DATA["aspect_words"], DATA["employers"]
 
 
 @dataclass(frozen=True)
@@ -98,12 +62,7 @@ class Size:
 SIZES = {"seed": Size(trades=60, pairs=6, demonstration=10, judges=1091, delegations=19,
                       contestants=2221),
          "small": Size(trades=8, pairs=0, demonstration=1, judges=45, delegations=10, contestants=69)}
-# Henan's area codes, in the order of DELEGATIONS (the two zones use Zhengzhou's and Jiyuan's).
-AREA_CODES = ["410102", "410202", "410302", "410402", "410502", "410602", "410702", "410802",
-              "410902", "411002", "411102", "411202", "411302", "411402", "411502", "411602",
-              "411702", "419001", "410184"]
-EMPLOYERS = ["{city}技师学院", "{city}职业技术学院", "{city}高级技工学校", "{city}工业学校",
-             "{city}交通运输集团有限公司", "{city}电力公司", "{city}建设集团有限公司"]
+
 
 
 def person_name(rng: random.Random) -> str:
@@ -230,12 +189,15 @@ def _register(size_name: str, code: str | None):
                   venue="郑州国际会展中心", start_date=date(2026, 11, 20), end_date=date(2026, 11, 23))
     db.session.add(event)
     event.award_rules.append(AwardRule(
-        method="places" if size_name == "seed" else "quotas", labels="medals" if size_name == "seed" else "prizes",
-        quota_first=1, quota_second=2 if size_name == "small" else 1, quota_third=3 if size_name == "small" else 1,
+        method="places" if size_name == "seed" else "quotas",
+        labels="medals" if size_name == "seed" else "prizes",
+        quota_first=1, quota_second=2 if size_name == "small" else 1,
+        quota_third=3 if size_name == "small" else 1,
         excellence="top_half" if size_name == "seed" else "none",
         titles=[{"name_zh": "河南省技术能手", "name_en": "Henan Technical Expert", "up_to_place": 5}]
         if size_name == "seed" else []))
-    delegations = [Delegation(code=c, name_zh=zh, name_en=en) for c, zh, en in DELEGATIONS[: size.delegations]]
+    delegations = [Delegation(code=c, name_zh=zh, name_en=en)
+                   for c, zh, en in DELEGATIONS[: size.delegations]]
     event.delegations.extend(delegations)
     if size_name == "seed":
         names = TRADES[: size.trades]

@@ -1,0 +1,139 @@
+"""The panel as the rulebook states it: recusal, who scores, what each judge is expected to
+enter, the thin-panel minimum and who may write which mark."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from competition.domain.aggregation import AspectKind
+from competition.domain.entrants import EntrantStatus
+from competition.domain.panel import (DECLARED_CONFLICT, JUDGE_NOT_ON_PANEL, MIN_PANEL, NOT_CHIEF,
+                                      NOT_COMPETING, NOT_IN_SCHEME, NOT_IN_TRADE, NOT_ON_PANEL,
+                                      OWN_DELEGATION, CellKey, Panel, PanelEntrant, Scorer,
+                                      cell_problem)
+from competition.domain.roles import Role
+from competition.domain.trade_state import LOCKED, NOT_OPEN, TradeStatus
+
+M, J, P = AspectKind.MEASUREMENT, AspectKind.JUDGEMENT, AspectKind.PANEL
+
+# Judges 1 (delegation 10), 2 (delegation 20), 3 (no delegation), 9 the chief (delegation 30).
+# Entrants 101 (delegation 10), 102 (delegation 20), 103 (delegation 30), 104 (delegation 40,
+# withdrawn). Judge 3 declared a conflict with entrant 102.
+PANEL = Panel(judges={1: False, 2: False, 3: False, 9: True},
+              delegation_of_judge={1: 10, 2: 20, 3: None, 9: 30},
+              entrants={101: PanelEntrant(10), 102: PanelEntrant(20), 103: PanelEntrant(30),
+                        104: PanelEntrant(40, EntrantStatus.WITHDRAWN)},
+              declared={(3, 102)})
+
+
+@pytest.mark.parametrize("judge, entrant, message", [
+    (1, 101, OWN_DELEGATION),     # own delegation
+    (1, 102, None),
+    (2, 102, OWN_DELEGATION),
+    (3, 102, DECLARED_CONFLICT),  # declared conflict, no delegation of their own
+    (3, 101, None),
+    (9, 103, OWN_DELEGATION),     # the chief judge is recused like anyone
+    (9, 101, None),
+    (1, 999, None),               # not an entrant of the trade: no recusal to speak of
+], ids=["own", "other", "own-2", "declared", "free", "chief-own", "chief-free", "unknown"])
+def test_recusal(judge, entrant, message):
+    problem = PANEL.recusal(judge, entrant)
+    assert (problem.message if problem else None) == message
+
+
+def test_the_chief_judge_does_not_score_unless_alone():
+    assert PANEL.scorers == [1, 2, 3]
+    assert PANEL.chiefs == [9]
+    alone = Panel(judges={9: True}, delegation_of_judge={9: None},
+                  entrants={101: PanelEntrant(10)})
+    assert alone.scorers == [9]
+
+
+@pytest.mark.parametrize("entrant, eligible", [
+    (101, [2, 3]), (102, [1]), (103, [1, 2, 3]),
+], ids=["one-recused", "two-recused", "none-recused"])
+def test_eligible_scorers(entrant, eligible):
+    assert PANEL.eligible(entrant) == eligible
+
+
+@pytest.mark.parametrize("entrant, kind, needed", [
+    (101, M, 1),   # a measurement is entered once
+    (101, J, 2),   # judges 2 and 3
+    (102, P, 1),   # only judge 1 is left
+    (103, J, 3),
+], ids=["measurement-once", "judgement-eligible", "panel-one-left", "all-three"])
+def test_marks_needed(entrant, kind, needed):
+    assert PANEL.needed(entrant, kind) == needed
+
+
+def test_marks_needed_is_at_least_one_when_everyone_is_recused():
+    everyone = Panel(judges={1: False}, delegation_of_judge={1: 10},
+                     entrants={101: PanelEntrant(10)})
+    assert everyone.needed(101, J) == 1
+
+
+@pytest.mark.parametrize("judge, expected", [
+    # competing entrants 101, 102, 103 (104 withdrawn); aspects M, J, P: two judged per entrant
+    (1, 4),   # 102 and 103
+    (2, 4),   # 101 and 103
+    (3, 4),   # 101 and 103 (declared conflict with 102)
+    (9, 0),   # the chief judge is not an expected marker
+    (77, 0),  # not on the panel
+], ids=["judge-1", "judge-2", "judge-3", "chief", "stranger"])
+def test_each_judges_own_share(judge, expected):
+    assert PANEL.expected_of(judge, [M, J, P]) == expected
+
+
+def test_competing_entrants_leave_out_the_withdrawn():
+    assert PANEL.competing == [101, 102, 103]
+
+
+def test_thin_panel_lists_entrants_left_with_fewer_than_the_minimum():
+    assert MIN_PANEL == 3
+    assert PANEL.thin() == {101: 2, 102: 1}
+    small = Panel(judges={1: False, 2: False}, delegation_of_judge={1: 10, 2: None},
+                  entrants={101: PanelEntrant(10)})
+    assert small.thin() == {}  # a panel smaller than the minimum is not "thin" per entrant
+
+
+JUDGE_1 = Scorer(1, Role.JUDGE)
+CHIEF = Scorer(9, Role.CHIEF_JUDGE)
+ASPECTS = {500, 501}
+
+
+@pytest.mark.parametrize("scorer, key, status, message", [
+    (JUDGE_1, CellKey(1, 102, 500), TradeStatus.OPEN, None),
+    (JUDGE_1, CellKey(1, 102, 999), TradeStatus.OPEN, NOT_IN_SCHEME),
+    (JUDGE_1, CellKey(1, 999, 500), TradeStatus.OPEN, NOT_IN_TRADE),
+    (Scorer(1, Role.SUPERVISOR), CellKey(1, 102, 500), TradeStatus.OPEN, NOT_ON_PANEL),
+    (Scorer(55, Role.JUDGE), CellKey(55, 102, 500), TradeStatus.OPEN, NOT_ON_PANEL),
+    (JUDGE_1, CellKey(1, 102, 500), TradeStatus.SETUP, NOT_OPEN),
+    (JUDGE_1, CellKey(1, 102, 500), TradeStatus.SIGNED_OFF, LOCKED),
+    (JUDGE_1, CellKey(2, 101, 500), TradeStatus.OPEN, NOT_CHIEF),
+    (CHIEF, CellKey(2, 101, 500), TradeStatus.OPEN, None),
+    (CHIEF, CellKey(55, 101, 500), TradeStatus.OPEN, JUDGE_NOT_ON_PANEL),
+    (JUDGE_1, CellKey(1, 104, 500), TradeStatus.OPEN, NOT_COMPETING),
+    (JUDGE_1, CellKey(1, 101, 500), TradeStatus.OPEN, OWN_DELEGATION),
+    (CHIEF, CellKey(1, 101, 500), TradeStatus.OPEN, OWN_DELEGATION),   # the judge's recusal
+    (CHIEF, CellKey(2, 103, 500), TradeStatus.OPEN, OWN_DELEGATION),   # the chief's own
+], ids=["own-mark", "foreign-aspect", "foreign-entrant", "not-a-scoring-role", "not-on-panel",
+        "not-open", "locked", "other-judges-mark", "chief-resolves", "judge-not-on-panel",
+        "withdrawn", "recused", "chief-writes-recused-judge", "chief-recused"])
+def test_who_may_write_a_mark(scorer, key, status, message):
+    problem = cell_problem(PANEL, scorer, key, ASPECTS, status)
+    assert (problem.message if problem else None) == message
+
+
+@given(st.dictionaries(st.integers(1, 30), st.one_of(st.none(), st.integers(1, 5)),
+                       min_size=1, max_size=12),
+       st.dictionaries(st.integers(100, 140), st.integers(1, 5), min_size=1, max_size=12))
+def test_nobody_is_ever_eligible_for_an_entrant_of_their_own_delegation(judges, entrants):
+    panel = Panel(judges={j: False for j in judges}, delegation_of_judge=judges,
+                  entrants={e: PanelEntrant(d) for e, d in entrants.items()})
+    for entrant, delegation in entrants.items():
+        eligible = panel.eligible(entrant)
+        assert all(judges[j] != delegation for j in eligible)
+        assert sorted(eligible) == sorted(j for j, d in judges.items() if d != delegation)
+        assert panel.needed(entrant, J) == max(len(eligible), 1)
