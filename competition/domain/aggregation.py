@@ -101,6 +101,17 @@ class Severity:
     count: int
 
 
+def mark_range(kind: AspectKind, max_mark: Decimal) -> tuple[Decimal, Decimal]:
+    """The marks a judge may enter on an aspect: 0..3 for a judgement score, else 0..max."""
+    return (Decimal(0), JUDGEMENT_TOP) if kind is AspectKind.JUDGEMENT else (Decimal(0), max_mark)
+
+
+def uses_aggregation(kind: AspectKind) -> bool:
+    """Only a panel mark combines the judges' marks by the aspect's aggregation (a judgement
+    always takes the mean, a measurement is one agreed mark)."""
+    return kind is AspectKind.PANEL
+
+
 def round_half_up(value: Decimal, places: int = 2) -> Decimal:
     """``value`` rounded to ``places`` decimals, halves away from zero (2.345 → 2.35)."""
     return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)

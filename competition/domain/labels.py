@@ -55,6 +55,12 @@ EXCELLENCE_KINDS = {"none": N_("None"), "top_half": N_("Top half of the field wi
                     "threshold": N_("Score at or above a threshold")}
 CERTIFICATE_KINDS = {"award": N_("Award certificates"), "title": N_("Title certificates"),
                      "participation": N_("Participation certificates")}
+CERTIFICATE_KIND_NAMES = {"award": N_("Award"), "title": N_("Title"),
+                          "participation": N_("Participation")}
+"""A certificate's kind as its verification page names the award line."""
+JOB_STATUSES = {"queued": N_("Waiting to start"), "running": N_("Printing"), "done": N_("Done"),
+                "failed": N_("Failed")}
+DRAW_KINDS = {"numbers": N_("Numbers"), "codes": N_("Codes")}
 CERTIFICATE_LAYOUTS = {"classic": N_("Classic (red and gold)"), "modern": N_("Modern")}
 CERTIFICATE_LANGUAGES = {"zh": N_("Chinese"), "zh_en": N_("Chinese and English")}
 

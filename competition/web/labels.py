@@ -6,6 +6,9 @@ from __future__ import annotations
 from flask_babel import get_locale, gettext
 
 from competition.domain import labels
+from competition.domain.aggregation import AspectKind, mark_range, uses_aggregation
+from competition.domain.names import pick
+from competition.domain.numbers import format_mark
 
 
 def _locale() -> str:
@@ -53,7 +56,57 @@ def award_code(line, award_names: str) -> str | None:
     return labels.award_code(line.tier, line.excellence, award_names)
 
 
+def aspect_range(aspect) -> str:
+    """What an aspect's column says a mark may be: "0–3" for a judgement, "≤ 10" otherwise."""
+    low, high = mark_range(aspect.kind, aspect.max_mark)
+    return f"{format_mark(low)}–{format_mark(high)}" if aspect.kind == AspectKind.JUDGEMENT \
+        else f"≤ {format_mark(high)}"
+
+
+def aspect_range_max(aspect) -> str:
+    """The highest mark an aspect takes, for the sheet's own check in the browser."""
+    return format_mark(mark_range(aspect.kind, aspect.max_mark)[1])
+
+
+def aggregation_name(aspect) -> str:
+    """How a panel-mark aspect combines the judges' marks ("Trimmed mean (1)"); "" for the
+    other kinds, which have no choice."""
+    if not uses_aggregation(aspect.kind):
+        return ""
+    name = label("AGGREGATIONS", aspect.aggregation)
+    return f"{name} ({aspect.trimmed_count})" if aspect.aggregation == "trimmed_mean" else name
+
+
+def rule_summary(rule) -> str:
+    """An award rule in one paragraph, as the set-up pages show it."""
+    parts = [{
+        "places": lambda: gettext("Places 1, 2, 3 receive the three awards."),
+        "quotas": lambda: gettext("%(a)s first, %(b)s second and %(c)s third awards.",
+                                  a=rule.quota_first, b=rule.quota_second, c=rule.quota_third),
+        "ratios": lambda: gettext("%(a)s%% / %(b)s%% / %(c)s%% of the ranked entrants.",
+                                  **{k: round(float(v) * 100, 1) for k, v in
+                                     (("a", rule.ratio_first), ("b", rule.ratio_second),
+                                      ("c", rule.ratio_third))}),
+    }.get(rule.method, lambda: gettext("WorldSkills tie window of %(w)s points.",
+                                       w=str(rule.tie_window)))()]
+    parts.append(gettext("Named as prizes.") if rule.labels == "prizes"
+                 else gettext("Named as medals."))
+    if rule.excellence == "top_half":
+        parts.append(gettext("Excellence to the top half without a medal."))
+    elif rule.excellence == "threshold":
+        parts.append(gettext("Excellence from %(s)s points.", s=str(rule.excellence_threshold)))
+    if rule.minimum_score is not None:
+        parts.append(gettext("No award below %(s)s points.", s=str(rule.minimum_score)))
+    if rule.small_field:
+        parts.append(gettext("Fewer awards in small fields."))
+    parts.extend(gettext("Title %(name)s to places 1–%(n)s.", name=t["name_zh"],
+                         n=t["up_to_place"]) for t in rule.titles or ())
+    return " ".join(parts)
+
+
 def template_globals() -> dict:
     return {"label": label, "label_options": label_options, "entry_type_name": entry_type_name,
             "status_text": status_text, "tier_name": tier_name, "order_name": order_name,
-            "award_text": award_text, "award_code": award_code}
+            "award_text": award_text, "award_code": award_code, "aspect_range": aspect_range,
+            "aspect_range_max": aspect_range_max,
+            "aggregation_name": aggregation_name, "rule_summary": rule_summary, "pick": pick}

@@ -176,6 +176,7 @@ class Sheet:
     recused: dict[int, Problem]
     writable: bool
     status_problem: Problem | None
+    criterion_id: int | None = None  # the criterion shown alone; None: the whole sheet
 
 
 def sheet(user: User, trade: Trade, criterion_id: int | None = None,
@@ -184,7 +185,7 @@ def sheet(user: User, trade: Trade, criterion_id: int | None = None,
     the whole sheet)."""
     require_judge(user, trade)
     criteria = scheme.criteria(trade)
-    chosen = [c for c in criteria if criterion_id is None or c.id == criterion_id] or criteria
+    chosen = [c for c in criteria if c.id == criterion_id] or criteria
     aspects = [a for c in chosen for a in c.aspects]
     panel = load_panel(trade)
     rows = [line for line in entrant_lines(trade, user, locale=locale) if competes(line.status)]
@@ -195,7 +196,8 @@ def sheet(user: User, trade: Trade, criterion_id: int | None = None,
                Score.aspect_id.in_([a.id for a in aspects])))}
     status_problem = marks_problem(trade.status)
     return Sheet(trade=trade, criteria=criteria, aspects=aspects, rows=rows, cells=cells,
-                 recused=recused, writable=status_problem is None, status_problem=status_problem)
+                 recused=recused, writable=status_problem is None, status_problem=status_problem,
+                 criterion_id=chosen[0].id if len(chosen) == 1 and len(criteria) > 1 else None)
 
 
 @dataclass
