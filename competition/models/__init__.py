@@ -1,14 +1,9 @@
 """The database model, one module per part of the domain."""
 
 from competition.models.awards import AwardRule
-from competition.models.certificates import (
-                                             Certificate,
-                                             CertificateKind,
-                                             CertificateSettings,
-                                             ExportJob,
-                                             JobStatus,
-)
+from competition.models.certificates import Certificate, CertificateKind, CertificateSettings
 from competition.models.event import Delegation, EntryType, Event, Trade, TradeStatus
+from competition.models.jobs import ExportJob, JobStatus
 from competition.models.marking import Aspect, Criterion
 from competition.models.people import JudgeAssignment, Role, User
 from competition.models.registration import Conflict, Contestant, Draw, Entrant, EntrantStatus

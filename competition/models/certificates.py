@@ -1,5 +1,5 @@
-"""Certificates: numbered, verifiable records of an award, a title or participation, the
-event's printing settings, and the background jobs that print them.
+"""Certificates: numbered, verifiable records of an award, a title or participation, and the
+event's printing settings.
 
 A certificate is issued from a published version of a trade's results to one person (each member
 of a winning team gets their own) and keeps what was printed on it (name, delegation, trade,
@@ -10,7 +10,6 @@ the amendment's reason and a new certificate, with a new number, ``replaces`` it
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -23,7 +22,6 @@ from competition.models.base import enum_column, utcnow
 
 if TYPE_CHECKING:
     from competition.models.event import Event, Trade
-    from competition.models.people import User
     from competition.models.registration import Contestant
     from competition.models.results import ResultVersion
 
@@ -106,33 +104,3 @@ class CertificateSettings(db.Model):
         sa.CheckConstraint("layout IN ('classic', 'modern')", name="layout_known"),
         sa.CheckConstraint("language IN ('zh', 'zh_en')", name="language_known"),
     )
-
-
-class JobStatus(enum.StrEnum):
-    QUEUED = "queued"
-    RUNNING = "running"
-    DONE = "done"
-    FAILED = "failed"
-
-
-class ExportJob(db.Model):
-    """A long export (a batch of certificates) run in a background thread. Its progress lives
-    here, so any worker process can report it; the file is written under instance/exports/."""
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
-    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
-    # What to print: {"trade_id", "delegation_id", "kind", "format", "base_url"}.
-    params: Mapped[dict] = mapped_column(sa.JSON, default=dict)
-    status: Mapped[JobStatus] = mapped_column(enum_column(JobStatus), default=JobStatus.QUEUED)
-    done: Mapped[int] = mapped_column(default=0)
-    total: Mapped[int] = mapped_column(default=0)
-    file_name: Mapped[str] = mapped_column(sa.String(200), default="")
-    download_name: Mapped[str] = mapped_column(sa.String(200), default="")
-    error: Mapped[str] = mapped_column(sa.String(1000), default="")
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
-    finished_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
-
-    created_by: Mapped[User | None] = relationship()
-
-    __table_args__ = (sa.CheckConstraint("done >= 0 AND total >= 0", name="counts_positive"),)

@@ -16,30 +16,30 @@ This ``__init__`` is the package's only door; its modules are:
 
 from competition.services.certificates.issuing import IssueReport, issue
 from competition.services.certificates.jobs import (
-                                                    FORMATS,
-                                                    exports_dir,
-                                                    job_file,
-                                                    recent_jobs,
-                                                    run_job,
-                                                    start_job,
+    FORMATS,
+    exports_dir,
+    job_file,
+    recent_jobs,
+    run_job,
+    start_job,
 )
 from competition.services.certificates.printing import (
-                                                    GlyphProblem,
-                                                    GlyphsMissing,
-                                                    event_glyph_problems,
-                                                    glyph_problems,
-                                                    prepare,
-                                                    printed,
-                                                    sample,
-                                                    search,
-                                                    selection,
-                                                    write_batch,
+    GlyphProblem,
+    GlyphsMissing,
+    event_glyph_problems,
+    glyph_problems,
+    prepare,
+    printed,
+    sample,
+    search,
+    selection,
+    write_batch,
 )
 from competition.services.certificates.settings import (
-                                                    MAX_IMAGE_BYTES,
-                                                    check_image,
-                                                    save_settings,
-                                                    settings_for,
+    MAX_IMAGE_BYTES,
+    check_image,
+    save_settings,
+    settings_for,
 )
 from competition.services.certificates.verification import Verification, normalise_number, verify, verify_url
 

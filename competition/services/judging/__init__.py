@@ -17,43 +17,43 @@ This ``__init__`` is the package's only door; its modules are:
 from competition.domain.numbers import format_mark
 from competition.domain.panel import RECUSALS, CellKey
 from competition.services.judging.audit import (
-                                                AuditFilter,
-                                                audit_query,
-                                                audit_row,
-                                                audit_workbook,
-                                                trade_history,
+    AuditFilter,
+    audit_query,
+    audit_row,
+    audit_workbook,
+    trade_history,
 )
 from competition.services.judging.conflicts import (
-                                                conflicts_of,
-                                                declare_conflict,
-                                                declare_conflict_by,
-                                                remove_conflict,
+    conflicts_of,
+    declare_conflict,
+    declare_conflict_by,
+    remove_conflict,
 )
 from competition.services.judging.marks import MarkChange, StaleCell, StaleCells, current_marks, parse_mark
 from competition.services.judging.marks import record as record_marks
 from competition.services.judging.oversight import (
-                                                DiscrepancyRow,
-                                                Progress,
-                                                criterion_marks,
-                                                discrepancies,
-                                                event_overview,
-                                                progress,
-                                                severity,
-                                                trade_totals,
+    DiscrepancyRow,
+    Progress,
+    criterion_marks,
+    discrepancies,
+    event_overview,
+    progress,
+    severity,
+    trade_totals,
 )
 from competition.services.judging.panel import load_panel, thin_panels
 from competition.services.judging.sheets import (
-                                                REASON_REQUIRED,
-                                                CellInput,
-                                                EntrantLine,
-                                                SaveResult,
-                                                Sheet,
-                                                blank_sheet,
-                                                entrant_lines,
-                                                entrant_marks,
-                                                my_trades,
-                                                save_sheet,
-                                                sheet,
+    REASON_REQUIRED,
+    CellInput,
+    EntrantLine,
+    SaveResult,
+    Sheet,
+    blank_sheet,
+    entrant_lines,
+    entrant_marks,
+    my_trades,
+    save_sheet,
+    sheet,
 )
 from competition.services.judging.trade_state import open_trade, sign_off, unlock
 

@@ -4,21 +4,21 @@ the draw of numbers and anonymous codes (``draw``). The contestant import is in
 
 from competition.services.registration.draw import draw, draws, reveal_codes, verify
 from competition.services.registration.lists import (
-                                                     contestant_page,
-                                                     contestant_query,
-                                                     delegation_sheet,
-                                                     entrants,
-                                                     registration_list,
-                                                     sign_in_sheet,
-                                                     summary,
+    contestant_page,
+    contestant_query,
+    delegation_sheet,
+    entrants,
+    registration_list,
+    sign_in_sheet,
+    summary,
 )
 from competition.services.registration.people import (
-                                                     Person,
-                                                     check_person,
-                                                     next_numbers,
-                                                     register,
-                                                     set_status,
-                                                     update,
+    Person,
+    check_person,
+    next_numbers,
+    register,
+    set_status,
+    update,
 )
 
 __all__ = [

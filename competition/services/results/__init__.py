@@ -19,39 +19,39 @@ This ``__init__`` is the package's only door; its modules are:
 
 from competition.services.results.cache import results_changed
 from competition.services.results.lines import (
-                                                Amendment,
-                                                CriterionHead,
-                                                EventPublication,
-                                                Line,
-                                                MedalLine,
-                                                Member,
-                                                PublishedTrade,
-                                                Title,
-                                                TradeResults,
-                                                TradeState,
-                                                line_from_row,
+    Amendment,
+    CriterionHead,
+    EventPublication,
+    Line,
+    MedalLine,
+    Member,
+    PublishedTrade,
+    Title,
+    TradeResults,
+    TradeState,
+    line_from_row,
 )
 from competition.services.results.medals import medal_labels, medal_table, public_medal_table
 from competition.services.results.provisional import can_see_provisional, compute, provisional
 from competition.services.results.publication import (
-                                                PUBLISH_RACE,
-                                                amend,
-                                                publish,
-                                                publish_all,
-                                                release,
-                                                set_criterion_marks_public,
-                                                set_embargo,
+    PUBLISH_RACE,
+    amend,
+    publish,
+    publish_all,
+    release,
+    set_criterion_marks_public,
+    set_embargo,
 )
 from competition.services.results.published import (
-                                                changed_awards,
-                                                is_public,
-                                                latest_public,
-                                                latest_published,
-                                                public_delegation,
-                                                public_trade,
-                                                published,
-                                                trade_states,
-                                                versions,
+    changed_awards,
+    is_public,
+    latest_public,
+    latest_published,
+    public_delegation,
+    public_trade,
+    published,
+    trade_states,
+    versions,
 )
 from competition.services.results.workbook import delegation_workbook, event_workbook, file_name
 

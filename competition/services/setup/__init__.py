@@ -7,33 +7,33 @@ lists, the dashboard), ``schemes`` (criteria and aspects), ``award_rules``.
 """
 
 from competition.services.setup.award_rules import (
-                                                    RULE_FIELDS,
-                                                    drop_override,
-                                                    effective_rule,
-                                                    event_rule,
-                                                    rule_as_form_data,
-                                                    rule_form_data,
-                                                    save_rule,
-                                                    to_domain,
-                                                    trade_rule,
+    RULE_FIELDS,
+    drop_override,
+    effective_rule,
+    event_rule,
+    rule_as_form_data,
+    rule_form_data,
+    save_rule,
+    to_domain,
+    trade_rule,
 )
 from competition.services.setup.events import (
-                                                    categories,
-                                                    delegation_rows,
-                                                    delete_delegation,
-                                                    delete_trade,
-                                                    find_trade,
-                                                    overview,
-                                                    save_delegation,
-                                                    save_event,
-                                                    save_trade,
-                                                    trade_page,
+    categories,
+    delegation_rows,
+    delete_delegation,
+    delete_trade,
+    find_trade,
+    overview,
+    save_delegation,
+    save_event,
+    save_trade,
+    trade_page,
 )
 from competition.services.setup.schemes import (
-                                                    delete_scheme_part,
-                                                    save_aspect,
-                                                    save_criterion,
-                                                    scheme_problems,
+    delete_scheme_part,
+    save_aspect,
+    save_criterion,
+    scheme_problems,
 )
 
 __all__ = [
