@@ -297,3 +297,16 @@ def test_severity_bars_are_drawn_to_the_size_of_each_judges_deviation(scene, log
     widths = re.findall(r'class="severity-bar (harsh|lenient)" style="width: (\d+)%"', page)
     assert sorted(widths) == [("harsh", "20"), ("harsh", "20"), ("lenient", "40")]
     assert page.count("out of line") == 1
+
+
+@pytest.mark.parametrize("value", ["", "abc", "1.5", "-3", "999999", str(2**40), "%00"],
+                         ids=["empty", "text", "decimal", "negative", "unknown", "huge", "nul"])
+def test_a_bad_criterion_in_the_query_shows_the_whole_sheet(scene, login, value):
+    """``?criterion=`` with anything but one of the trade's criteria shows every aspect (never
+    a server error)."""
+    response = login(scene.judges[2]).get(sheet_url(scene, criterion=value))
+    assert response.status_code in (200, 400), response.status_code
+    if response.status_code == 200:
+        page = response.get_data(as_text=True)
+        assert all(f"m-{scene.entrants[0].id}-{a.id}" in page for a in scene.aspects)
+

@@ -668,3 +668,12 @@ def test_a_weighted_scheme_shows_the_sum_of_its_weights_as_its_maximum(organizer
     listed = html(organizer.get(f"{BASE}/trades"))
     row = re.search(r"W09.*?</tr>", listed, re.S).group(0)
     assert "100" in row and "130" not in row
+
+
+def test_looking_at_the_award_rule_writes_nothing(organizer, event):
+    """A GET never commits: the event without a stored rule shows the default and stores none."""
+    assert count(AwardRule, AwardRule.event_id == event.id) == 0
+    response = organizer.get(f"{BASE}/award-rule")
+    assert response.status_code == 200
+    assert count(AwardRule, AwardRule.event_id == event.id) == 0
+    assert default_rule(event).method == "places"

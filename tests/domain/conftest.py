@@ -1,13 +1,9 @@
-"""The domain's rule tables run without the app: no app built, no models, no schema.
+"""The domain's rule tables run without the app: no Flask, no database, no models.
 
 When a run collected only tests of this folder (``python3 manage.py test tests/domain``), it
-fails at the end if anything built an app or loaded what only the app needs: the models (and
-with them the schema), the services, the web layer, the blueprints (``create_app`` imports
-those). This conftest, like the root one, imports nothing from ``competition``.
-
-Importing ``competition.domain`` still runs ``competition/__init__.py``, which imports Flask and
-``competition.extensions`` (the unbound extensions) at the top to define ``create_app``: those
-are imported, never used, and not checked here.
+fails at the end if anything loaded Flask, SQLAlchemy or any part of ``competition`` beyond the
+package itself and ``competition.domain`` (models, services, the web layer, blueprints: what
+``create_app`` needs). This conftest, like the root one, imports nothing from ``competition``.
 """
 
 from __future__ import annotations
@@ -18,22 +14,14 @@ from pathlib import Path
 import pytest
 
 HERE = Path(__file__).resolve().parent
-# What importing competition.domain loads: the package's __init__ and what it imports at the top.
-PACKAGE = {"competition", "competition.config", "competition.extensions", "competition.domain"}
+FRAMEWORKS = ("flask", "sqlalchemy", "werkzeug", "wtforms")
 
 
 def app_traces() -> list[str]:
-    """What is loaded that only the app (or its tests) needs: any module of ``competition``
-    beyond ``competition.domain`` and the package itself (models, services, the web layer,
-    blueprints...), and any Flask app object still alive."""
+    """What is loaded that only the app (or its tests) needs."""
     found = sorted(name for name in sys.modules if name.startswith("competition.")
-                   and name not in PACKAGE and not name.startswith("competition.domain."))
-    if "flask" in sys.modules:
-        import gc
-
-        flask_app = sys.modules["flask"].Flask
-        found += [f"a Flask app {o.name!r}" for o in gc.get_objects() if isinstance(o, flask_app)]
-    return found
+                   and name != "competition.domain" and not name.startswith("competition.domain."))
+    return found + [name for name in FRAMEWORKS if name in sys.modules]
 
 
 def only_domain(items) -> bool:
@@ -42,7 +30,7 @@ def only_domain(items) -> bool:
 
 @pytest.fixture(scope="session", autouse=True)
 def no_app_built(request):
-    """After the last test: nothing of the app was built, when only domain tests ran. (A
+    """After the last test: nothing of the app was loaded, when only domain tests ran. (A
     session fixture, so that it holds on pytest-xdist's workers too.)"""
     yield
     if only_domain(request.session.items):
