@@ -126,11 +126,6 @@ class Award:
     excellence: bool
     titles: tuple[str, ...]
 
-    @property
-    def is_award(self) -> bool:
-        """True when the entrant won anything at all."""
-        return self.tier is not None or self.excellence or bool(self.titles)
-
 
 NO_AWARD = Award(None, False, ())
 

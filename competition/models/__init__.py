@@ -2,6 +2,7 @@
 
 from competition.models.awards import AwardRule
 from competition.models.certificates import Certificate, CertificateKind, CertificateSettings
+from competition.models.counters import Counter
 from competition.models.event import Delegation, EntryType, Event, Trade, TradeStatus
 from competition.models.jobs import ExportJob, JobStatus
 from competition.models.marking import Aspect, Criterion
@@ -16,6 +17,7 @@ __all__ = [
     "AuditEntry",
     "Conflict",
     "Contestant",
+    "Counter",
     "Draw",
     "Entrant",
     "EntrantStatus",
