@@ -11,8 +11,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 from competition.auth.forms import LoginForm, PasswordForm
 from competition.extensions import limiter
 from competition.services import accounts
+from competition.web.login_limits import failed_login, login_address, login_username
 from competition.web.paging import safe_next
-from competition.web.security import failed_login, login_address, login_username
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 log = logging.getLogger("competition.auth")

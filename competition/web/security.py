@@ -5,10 +5,9 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, abort, request, session
-from flask_limiter.util import get_remote_address
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from competition.extensions import limiter
+from competition.web import login_limits
 
 log = logging.getLogger("competition.security")
 
@@ -25,7 +24,7 @@ def init_app(app: Flask) -> None:
         # real address and HTTPS is recognised (HSTS, secure cookies).
         count = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
-    limiter.init_app(app)
+    login_limits.init_app(app)
 
     @app.before_request
     def keep_session_alive() -> None:
@@ -51,20 +50,3 @@ def init_app(app: Flask) -> None:
         if request.is_secure:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response
-
-
-def login_username() -> str:
-    """Rate-limit key for the account being tried (case-insensitive)."""
-    return "account:" + (request.form.get("username") or "").strip().lower()
-
-
-def login_address() -> str:
-    return "address:" + (get_remote_address() or "")
-
-
-def failed_login(response) -> bool:
-    """Only failed attempts count towards the limits: a venue's judges share one address."""
-    failed = response.status_code == 401
-    if failed:
-        log.info("failed login counted for %s", request.remote_addr)
-    return failed
