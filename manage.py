@@ -4,6 +4,7 @@
     python3 manage.py run     # virtualenv, requirements, database, demo data, http://127.0.0.1:5000
     python3 manage.py test    # virtualenv, requirements, the whole test suite (pytest arguments pass through)
     python3 manage.py translations   # extract messages, update the zh catalogue, compile it
+    python3 manage.py lint    # ruff and the import contracts (.importlinter), as CI runs them
 
 Only the standard library is used here, so this works on a fresh machine.
 """
@@ -68,6 +69,15 @@ def test(args: list[str]) -> int:
     return subprocess.run([PYTHON, "-m", "pytest", *args], cwd=ROOT).returncode
 
 
+def lint(args: list[str]) -> int:
+    """ruff over the code, then the import contracts; non-zero when either finds something."""
+    ensure_venv("requirements-dev.txt")
+    ruff = subprocess.run([BIN / "ruff", "check", "competition", "tests", "benchmarks", "manage.py",
+                           *args], cwd=ROOT).returncode
+    contracts = subprocess.run([BIN / "lint-imports"], cwd=ROOT).returncode
+    return ruff or contracts
+
+
 def translations(args: list[str]) -> int:
     """Extract every message, merge it into the zh catalogue and compile it."""
     ensure_venv("requirements-dev.txt")
@@ -100,6 +110,8 @@ def main() -> int:
         return test(args)
     if command == "translations":
         return translations(args)
+    if command == "lint":
+        return lint(args)
     print(__doc__)
     return 0 if command == "help" else 2
 

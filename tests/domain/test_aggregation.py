@@ -1,4 +1,6 @@
+import math
 from decimal import Decimal as D
+from fractions import Fraction
 
 import pytest
 from hypothesis import given
@@ -65,6 +67,17 @@ def test_round_half_up(value, expected):
         (TRIMMED, marks("9", "5"), D("7.00")),  # n = 2 ≤ 2k: plain mean 14/2
         (TRIMMED, marks("9"), D("9.00")),
         (TRIMMED, marks("10", "9", "8"), D("9.00")),  # n = 3 > 2k: keeps the 9
+        (TRIMMED, marks("10", "9", "5"), D("9.00")),  # keeps the 9 (the mean would be 8.00)
+        (TRIMMED, marks("5", "10", "9"), D("9.00")),  # any order
+        (TRIMMED, marks("9", "9", "3"), D("9.00")),  # one 9 and the 3 dropped (mean 7.00)
+        (TRIMMED, marks("2", "2", "8"), D("2.00")),  # one 2 and the 8 dropped (mean 4.00)
+        (TRIMMED, marks("9.5", "8.25", "6"), D("8.25")),  # (mean 23.75/3 = 7.92)
+        (TRIMMED, marks("10", "10", "6", "2"), D("8.00")),  # keeps 10, 6: 16/2 (mean 7.00)
+        (TRIMMED, marks("10", "7", "3", "3"), D("5.00")),  # keeps 7, 3: 10/2 (mean 5.75)
+        (TRIMMED, marks("10", "10", "10", "4", "4"), D("8.00")),  # keeps 10, 10, 4: 24/3 (mean 7.60)
+        (TRIMMED, marks("10", "10", "8", "6", "1"), D("8.00")),  # keeps 10, 8, 6: 24/3 (mean 7.00)
+        # keeps 9.75, 9.25, 8.5: 27.5/3 = 9.1666… → 9.17 (mean 45.75/5 = 9.15)
+        (TRIMMED, marks("9.75", "9.75", "9.25", "8.5", "8.5"), D("9.17")),
         (
             AspectSpec(6, AspectKind.PANEL, D(10), Aggregation.TRIMMED_MEAN, trimmed_count=2),
             marks("10", "9", "8", "7", "1"),
@@ -96,6 +109,16 @@ def test_round_half_up(value, expected):
         "trimmed-too-few-2",
         "trimmed-too-few-1",
         "trimmed-3-judges",
+        "trimmed-3-judges-10-9-5",
+        "trimmed-3-judges-any-order",
+        "trimmed-3-judges-equal-highest",
+        "trimmed-3-judges-equal-lowest",
+        "trimmed-3-judges-decimals",
+        "trimmed-4-judges-equal-highest",
+        "trimmed-4-judges-equal-lowest",
+        "trimmed-5-judges-three-equal-highest",
+        "trimmed-5-judges-equal-highest",
+        "trimmed-5-judges-equal-extremes-rounds",
         "trimmed-k2",
         "trimmed-k2-too-few",
         "median-odd",
@@ -107,6 +130,45 @@ def test_round_half_up(value, expected):
 )
 def test_aspect_mark(spec, values, expected):
     assert aspect_mark(spec, values) == expected
+
+
+@pytest.mark.parametrize(
+    "values, count, expected",
+    [
+        (marks("10", "9", "5"), 1, D(9)),  # mean 8
+        (marks("9", "9", "3"), 1, D(9)),  # one 9 and the 3 dropped; mean 7
+        (marks("1", "1", "10"), 1, D(1)),  # one 1 and the 10 dropped; mean 4
+        (marks("7", "7", "7"), 1, D(7)),
+        (marks("10", "9", "5"), 0, D(8)),  # count 0: nothing dropped, the mean 24/3
+        (marks("10", "5"), 1, D("7.5")),  # n = 2 ≤ 2k: the plain mean
+        (marks("10", "10", "6", "2"), 1, D(8)),  # keeps 10, 6; mean 7
+        (marks("8", "8", "8", "2"), 1, D(8)),  # keeps 8, 8; mean 6.5
+        (marks("10", "7", "3", "3"), 1, D(5)),  # keeps 7, 3; mean 5.75
+        (marks("10", "10", "10", "4", "4"), 1, D(8)),  # keeps 10, 10, 4; mean 7.6
+        (marks("10", "10", "8", "6", "1"), 1, D(8)),  # keeps 10, 8, 6; mean 7
+        (marks("10", "10", "10", "2", "2"), 2, D(10)),  # keeps the third 10; mean 6.8
+        (marks("10", "9", "8", "2", "1"), 2, D(8)),  # keeps 8; mean 6
+        (marks("10", "9", "8", "1"), 2, D(7)),  # n = 4 ≤ 2k: the plain mean 28/4
+    ],
+    ids=[
+        "3-judges-distinct",
+        "3-judges-equal-highest",
+        "3-judges-equal-lowest",
+        "3-judges-all-equal",
+        "3-judges-count-0",
+        "2-judges-too-few",
+        "4-judges-equal-highest",
+        "4-judges-three-equal",
+        "4-judges-equal-lowest",
+        "5-judges-three-equal-highest",
+        "5-judges-equal-highest",
+        "5-judges-k2-equal-extremes",
+        "5-judges-k2",
+        "4-judges-k2-too-few",
+    ],
+)
+def test_trimmed_mean(values, count, expected):
+    assert trimmed_mean(values, count) == expected
 
 
 def test_aspect_mark_places():
@@ -161,6 +223,8 @@ def test_rounding_order_is_round_then_sum():
         (AspectSpec(1, AspectKind.PANEL, D(10), decimals=1), D("7.50"), None),  # trailing zero
         (JUDGE, D("3"), None),  # above max 2 but a valid judgement score
         (JUDGE, D("2.0"), None),
+        (JUDGE, D("0"), None),
+        (JUDGE, D("1"), None),
     ],
     ids=[
         "negative",
@@ -180,6 +244,8 @@ def test_rounding_order_is_round_then_sum():
         "trailing-zero-ok",
         "judgement-3-ok",
         "judgement-2.0-ok",
+        "judgement-0-ok",
+        "judgement-1-ok",
     ],
 )
 def test_validate_mark(spec, value, message):
@@ -266,6 +332,10 @@ def test_trade_total_complete_with_expected_judges(expected, complete):
     scheme = [CriterionSpec(1, None, (A1, A2)), CriterionSpec(2, None, (B1, B2))]
     scores = {11: [D(15)], 12: [D(70), D(60), D(50)], 21: [D(2), D(2), D(3)], 22: [D(5)]}
     assert trade_total(scheme, scores, expected).complete is complete
+
+
+def test_one_mark_completes_a_panel_aspect_by_default():
+    assert trade_total([CriterionSpec(1, None, (A2,))], {12: [D(60)]}).complete is True
 
 
 def test_trade_total_refuses_mixed_weights():
@@ -387,6 +457,45 @@ def test_scheme_max_total(scheme, expected):
             None,
             ["Aspect %(aspect)s appears twice."],
         ),
+        # smallest weights and maxima above 0, 0 and 6 decimals, an odd whole maximum
+        (
+            [
+                CriterionSpec(1, D("0.5"), (AspectSpec(1, AspectKind.PANEL, D("0.5"), decimals=1),)),
+                CriterionSpec(2, D("99.5"), (AspectSpec(2, AspectKind.PANEL, D(5), decimals=0),)),
+                CriterionSpec(3, D(1), (AspectSpec(3, AspectKind.MEASUREMENT, D(1), decimals=6),)),
+            ],
+            None,
+            [],
+        ),
+        (
+            [CriterionSpec(1, None, (AspectSpec(1, AspectKind.PANEL, D(10), decimals=7),))],
+            None,
+            ["Aspect %(aspect)s may allow 0 to 6 decimal places."],
+        ),
+        (
+            [CriterionSpec(1, D(100), (AspectSpec(1, AspectKind.PANEL, D(0)),))],
+            None,
+            [
+                "The maximum of criterion %(criterion)s must be above 0.",
+                "The maximum mark of aspect %(aspect)s must be above 0.",
+            ],
+        ),
+        ([CriterionSpec(1, None, (PANEL_MEAN, MEDIAN))], 2, []),  # only a trimmed mean drops marks
+        (
+            [CriterionSpec(1, None, (AspectSpec(7, AspectKind.PANEL, D(10), Aggregation.TRIMMED_MEAN,
+                                                trimmed_count=2),))],
+            4,
+            [
+                "Dropping %(count)s highest and %(count)s lowest marks needs more than"
+                " %(needed)s judges; with %(judges)s the plain mean is used."
+            ],
+        ),
+        (
+            [CriterionSpec(1, None, (AspectSpec(7, AspectKind.PANEL, D(10), Aggregation.TRIMMED_MEAN,
+                                                trimmed_count=2),))],
+            5,
+            [],
+        ),
     ],
     ids=[
         "valid",
@@ -405,10 +514,23 @@ def test_scheme_max_total(scheme, expected):
         "trimmed-count-too-large",
         "trimmed-count-fits",
         "duplicate-aspect",
+        "smallest-valid-values",
+        "decimals-7",
+        "weighted-criterion-max-zero",
+        "mean-and-median-with-2-judges",
+        "trimmed-2-with-4-judges",
+        "trimmed-2-with-5-judges",
     ],
 )
 def test_validate_scheme(scheme, panel_size, messages):
     assert [p.message for p in validate_scheme(scheme, panel_size)] == messages
+
+
+def test_validate_scheme_says_how_many_judges_a_trimmed_mean_needs():
+    spec = AspectSpec(7, AspectKind.PANEL, D(10), Aggregation.TRIMMED_MEAN, trimmed_count=2)
+    [problem] = validate_scheme([CriterionSpec(1, None, (spec,))], 3)
+    assert problem.params == {"count": 2, "needed": 4, "judges": 3}
+    assert problem.column == "trimmed_count"
 
 
 # --- discrepancies and judge severity ---------------------------------------------------------
@@ -507,6 +629,52 @@ def test_aspect_mark_within_bounds(data):
 @given(st.lists(mark_values, min_size=1, max_size=12), st.integers(0, 5))
 def test_trimmed_mean_between_min_and_max(values, count):
     assert min(values) <= trimmed_mean(values, count) <= max(values)
+
+
+def rule_trimmed_mean(values, count: int) -> Fraction:
+    """The rule restated (DOMAIN.md, Marking), independently of the code: while more than 2k
+    marks remain, strike out one highest and one lowest instance, k times; average the rest."""
+    kept = list(values)
+    if len(kept) > 2 * count:
+        for _ in range(count):
+            kept.remove(max(kept))
+            kept.remove(min(kept))
+    return sum(map(Fraction, kept), Fraction(0)) / len(kept)
+
+
+def rule_aspect_mark(spec: AspectSpec, values) -> D:
+    """The aspect mark by the rule, in exact fractions, rounded half up to 2 places by hand."""
+    exact = [Fraction(v) for v in values]
+    if spec.kind is AspectKind.JUDGEMENT:
+        value = Fraction(spec.max_mark) * sum(exact) / (3 * len(exact))
+    elif spec.kind is AspectKind.MEASUREMENT or spec.aggregation is Aggregation.MEAN:
+        value = sum(exact) / len(exact)
+    elif spec.aggregation is Aggregation.TRIMMED_MEAN:
+        value = rule_trimmed_mean(values, spec.trimmed_count)
+    else:
+        ordered, middle = sorted(exact), len(exact) // 2
+        value = ordered[middle] if len(exact) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+    hundredths = math.floor(value * 100 + Fraction(1, 2))  # marks are never negative
+    return D(hundredths).scaleb(-2)
+
+
+@given(st.lists(mark_values, min_size=1, max_size=12), st.integers(0, 5))
+def test_trimmed_mean_is_the_rule(values, count):
+    expected = rule_trimmed_mean(values, count)
+    assert trimmed_mean(values, count) == D(expected.numerator) / D(expected.denominator)
+
+
+@given(st.lists(mark_values, min_size=3, max_size=9))
+def test_trimmed_mean_of_a_panel_drops_one_highest_and_one_lowest(values):
+    expected = rule_trimmed_mean(values, 1)
+    assert trimmed_mean(values, 1) == D(expected.numerator) / D(expected.denominator)
+
+
+@given(st.data())
+def test_aspect_mark_is_the_rule(data):
+    spec = data.draw(panel_specs)
+    values = data.draw(_marks_for(spec))
+    assert aspect_mark(spec, values) == rule_aspect_mark(spec, values)
 
 
 @given(st.data())

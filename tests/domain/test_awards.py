@@ -5,7 +5,9 @@ Each case lists the entrants' totals in order (entrant ids 1, 2, 3, ...) and the
 nothing.
 """
 
+import math
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from hypothesis import given
@@ -415,6 +417,13 @@ def test_default_rule_is_valid():
     assert validate_rule(SMALL_TOP_HALF) == []
 
 
+def test_values_at_each_limit_are_valid():
+    rule = AwardRule(method=Method.QUOTAS, quotas=(0, 0, 0), ratios=(D(0), D(0), D(1)),
+                     tie_window=D(0), minimum_score=D(0),
+                     small_field=((1, 0), (2, 3), (5, 3)), titles=(TitleRule("技术标兵", 1),))
+    assert validate_rule(rule) == []
+
+
 @pytest.mark.parametrize(
     "rule, column",
     [
@@ -556,6 +565,40 @@ def test_a_quota_overflows_only_through_a_tie_at_its_boundary(field, rule):
             boundary_tie = places.count(max(places))
             assert boundary_tie > 1
             assert len(places) - boundary_tie < quota
+
+
+def rule_counts(rule: AwardRule, field_size: int) -> list[int]:
+    """Places per tier, restated from DOMAIN.md (Awards) in exact fractions: places 1/1/1, the
+    quotas, or each ratio × N rounded by the rule (half up, floor, ceil), at least 1 while
+    entrants are left (when asked and the ratio is above 0), never more than are left."""
+    if rule.method == Method.PLACES:
+        return [1, 1, 1]
+    if rule.method == Method.QUOTAS:
+        return list(rule.quotas)
+    left, counts = field_size, []
+    for ratio in rule.ratios:
+        exact = Fraction(ratio) * field_size
+        count = {"half_up": math.floor(exact + Fraction(1, 2)), "floor": math.floor(exact),
+                 "ceil": math.ceil(exact)}[rule.ratio_rounding]
+        if rule.ratio_min_one and ratio > 0 and left > 0:
+            count = max(count, 1)
+        count = min(count, left)
+        counts.append(count)
+        left -= count
+    return counts
+
+
+@given(fields, quota_rules)
+def test_quota_methods_give_the_tier_of_the_place(field, rule):
+    # An independent oracle: the tier whose cumulative quota first reaches the entrant's place.
+    counts = rule_counts(rule, sum(1 for r in field if r.place is not None))
+    bounds = [sum(counts[: t + 1]) for t in range(3)]
+    awards = decide_awards(field, rule)
+    for r in field:
+        tier = None
+        if r.place is not None:
+            tier = next((t for t, bound in zip(Tier, bounds) if r.place <= bound), None)
+        assert awards[r.entrant_id] == Award(tier, False, ())
 
 
 @given(fields)

@@ -6,8 +6,16 @@ from __future__ import annotations
 import pytest
 
 from competition.domain.awards import Tier
-from competition.domain.certificates import (CertificateKind, CertifiedLine, Entitlement, Held,
-                                             Member, award_changed, entitlements, plan)
+from competition.domain.certificates import (
+    CertificateKind,
+    CertifiedLine,
+    Entitlement,
+    Held,
+    Member,
+    award_changed,
+    entitlements,
+    plan,
+)
 
 NAMES = {Tier.FIRST: ("金牌", "Gold"), Tier.SECOND: ("银牌", "Silver"),
          Tier.THIRD: ("铜牌", "Bronze"), None: ("优胜奖", "Excellence")}

@@ -36,6 +36,83 @@ VALID = [
 ]
 
 
+# One valid number for each of the 11 check characters, checked by hand with the GB 11643-1999
+# weights 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2 and the look-up remainder → check character
+# 0→1, 1→0, 2→X, 3→9, 4→8, 5→7, 6→6, 7→5, 8→4, 9→3, 10→2. 11010519491231002X is the example
+# published in the standard; the others are made up from real region codes and real calendar
+# dates (nobody's number is used on purpose).
+#   310104198808150141: 3·7 + 1·9 + 0·10 + 1·5 + 0·8 + 4·4 + 1·2 + 9·1 + 8·6
+#       + 8·3 + 0·7 + 8·9 + 1·10 + 5·5 + 0·8 + 1·4 + 4·2
+#     = 21 + 9 + 0 + 5 + 0 + 16 + 2 + 9 + 48 + 24 + 0 + 72 + 10 + 25 + 0 + 4 + 8
+#     = 253 = 11 × 23 + 0 → 1
+#   510107199505210160: 5·7 + 1·9 + 0·10 + 1·5 + 0·8 + 7·4 + 1·2 + 9·1 + 9·6
+#       + 5·3 + 0·7 + 5·9 + 2·10 + 1·5 + 0·8 + 1·4 + 6·2
+#     = 35 + 9 + 0 + 5 + 0 + 28 + 2 + 9 + 54 + 15 + 0 + 45 + 20 + 5 + 0 + 4 + 12
+#     = 243 = 11 × 22 + 1 → 0
+#   11010519491231002X: 1·7 + 1·9 + 0·10 + 1·5 + 0·8 + 5·4 + 1·2 + 9·1 + 4·6
+#       + 9·3 + 1·7 + 2·9 + 3·10 + 1·5 + 0·8 + 0·4 + 2·2
+#     = 7 + 9 + 0 + 5 + 0 + 20 + 2 + 9 + 24 + 27 + 7 + 18 + 30 + 5 + 0 + 0 + 4
+#     = 167 = 11 × 15 + 2 → X
+#   420111199202290119: 4·7 + 2·9 + 0·10 + 1·5 + 1·8 + 1·4 + 1·2 + 9·1 + 9·6
+#       + 2·3 + 0·7 + 2·9 + 2·10 + 9·5 + 0·8 + 1·4 + 1·2
+#     = 28 + 18 + 0 + 5 + 8 + 4 + 2 + 9 + 54 + 6 + 0 + 18 + 20 + 45 + 0 + 4 + 2
+#     = 223 = 11 × 20 + 3 → 9
+#   330106197511030298: 3·7 + 3·9 + 0·10 + 1·5 + 0·8 + 6·4 + 1·2 + 9·1 + 7·6
+#       + 5·3 + 1·7 + 1·9 + 0·10 + 3·5 + 0·8 + 2·4 + 9·2
+#     = 21 + 27 + 0 + 5 + 0 + 24 + 2 + 9 + 42 + 15 + 7 + 9 + 0 + 15 + 0 + 8 + 18
+#     = 202 = 11 × 18 + 4 → 8
+#   650102198510150427: 6·7 + 5·9 + 0·10 + 1·5 + 0·8 + 2·4 + 1·2 + 9·1 + 8·6
+#       + 5·3 + 1·7 + 0·9 + 1·10 + 5·5 + 0·8 + 4·4 + 2·2
+#     = 42 + 45 + 0 + 5 + 0 + 8 + 2 + 9 + 48 + 15 + 7 + 0 + 10 + 25 + 0 + 16 + 4
+#     = 236 = 11 × 21 + 5 → 7
+#   320102200106110136: 3·7 + 2·9 + 0·10 + 1·5 + 0·8 + 2·4 + 2·2 + 0·1 + 0·6
+#       + 1·3 + 0·7 + 6·9 + 1·10 + 1·5 + 0·8 + 1·4 + 3·2
+#     = 21 + 18 + 0 + 5 + 0 + 8 + 4 + 0 + 0 + 3 + 0 + 54 + 10 + 5 + 0 + 4 + 6
+#     = 138 = 11 × 12 + 6 → 6
+#   610113196803300145: 6·7 + 1·9 + 0·10 + 1·5 + 1·8 + 3·4 + 1·2 + 9·1 + 6·6
+#       + 8·3 + 0·7 + 3·9 + 3·10 + 0·5 + 0·8 + 1·4 + 4·2
+#     = 42 + 9 + 0 + 5 + 8 + 12 + 2 + 9 + 36 + 24 + 0 + 27 + 30 + 0 + 0 + 4 + 8
+#     = 216 = 11 × 19 + 7 → 5
+#   120101198309170194: 1·7 + 2·9 + 0·10 + 1·5 + 0·8 + 1·4 + 1·2 + 9·1 + 8·6
+#       + 3·3 + 0·7 + 9·9 + 1·10 + 7·5 + 0·8 + 1·4 + 9·2
+#     = 7 + 18 + 0 + 5 + 0 + 4 + 2 + 9 + 48 + 9 + 0 + 81 + 10 + 35 + 0 + 4 + 18
+#     = 250 = 11 × 22 + 8 → 4
+#   370202199901010133: 3·7 + 7·9 + 0·10 + 2·5 + 0·8 + 2·4 + 1·2 + 9·1 + 9·6
+#       + 9·3 + 0·7 + 1·9 + 0·10 + 1·5 + 0·8 + 1·4 + 3·2
+#     = 21 + 63 + 0 + 10 + 0 + 8 + 2 + 9 + 54 + 27 + 0 + 9 + 0 + 5 + 0 + 4 + 6
+#     = 218 = 11 × 19 + 9 → 3
+#   450103197907040132: 4·7 + 5·9 + 0·10 + 1·5 + 0·8 + 3·4 + 1·2 + 9·1 + 7·6
+#       + 9·3 + 0·7 + 7·9 + 0·10 + 4·5 + 0·8 + 1·4 + 3·2
+#     = 28 + 45 + 0 + 5 + 0 + 12 + 2 + 9 + 42 + 27 + 0 + 63 + 0 + 20 + 0 + 4 + 6
+#     = 263 = 11 × 23 + 10 → 2
+ONE_PER_CHECK_CHARACTER = [
+    # number, weighted sum, remainder (the check character is the number's last)
+    ("310104198808150141", 253, 0),
+    ("510107199505210160", 243, 1),
+    ("11010519491231002X", 167, 2),
+    ("420111199202290119", 223, 3),  # 1992-02-29: a leap day
+    ("330106197511030298", 202, 4),
+    ("650102198510150427", 236, 5),
+    ("320102200106110136", 138, 6),
+    ("610113196803300145", 216, 7),
+    ("120101198309170194", 250, 8),
+    ("370202199901010133", 218, 9),
+    ("450103197907040132", 263, 10),
+]
+GB_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)  # as printed in the standard
+
+
+def iso7064_mod11_2(first17: str) -> str:
+    """The check character by ISO 7064 MOD 11-2 worked digit by digit, as the standard defines it
+    (no weights table): p ← 2 (p + digit) mod 11 for each digit; the check value c makes
+    p + c ≡ 1 (mod 11), and c = 10 is written X. An oracle independent of ``check_digit``."""
+    p = 0
+    for digit in first17:
+        p = (p + int(digit)) * 2 % 11
+    c = (1 - p) % 11
+    return "X" if c == 10 else str(c)
+
+
 def messages(problems):
     return [problem.message for problem in problems]
 
@@ -60,7 +137,44 @@ def test_check_digit(first17, expected):
     assert check_digit(first17) == expected
 
 
-@pytest.mark.parametrize("first17", ["1101051949123100", "1101051949123100X", "１１０１０５１９４９１２３１００２"])
+def test_the_table_covers_every_check_character():
+    assert sorted(number[17] for number, _, _ in ONE_PER_CHECK_CHARACTER) == sorted("0123456789X")
+    assert [remainder for _, _, remainder in ONE_PER_CHECK_CHARACTER] == list(range(11))
+
+
+@pytest.mark.parametrize(
+    "number, weighted_sum, remainder",
+    ONE_PER_CHECK_CHARACTER,
+    ids=[f"remainder-{r}-{n[17]}" for n, _, r in ONE_PER_CHECK_CHARACTER],
+)
+def test_one_valid_number_for_each_check_character(number, weighted_sum, remainder):
+    # the hand computation above, re-added here with the standard's weights
+    assert sum(int(d) * w for d, w in zip(number[:17], GB_WEIGHTS)) == weighted_sum
+    assert weighted_sum % 11 == remainder
+    assert check_digit(number[:17]) == number[17]
+    assert iso7064_mod11_2(number[:17]) == number[17]
+    assert validate_id(IdType.RESIDENT, number, today=TODAY) == []
+    assert parse_resident_id(number, TODAY).number == number
+    wrong = "0123456789X".replace(number[17], "")
+    for check in wrong:
+        assert messages(validate_id(IdType.RESIDENT, number[:17] + check, today=TODAY)) == [
+            CHECK_DIGIT_WRONG
+        ]
+
+
+def test_the_second_example_of_the_standard():
+    # GB 11643-1999 also prints 440524188001010014: 4·7 + 4·9 + 0·10 + 5·5 + 2·8 + 4·4 + 1·2
+    # + 8·1 + 8·6 + 0·3 + 0·7 + 1·9 + 0·10 + 1·5 + 0·8 + 0·4 + 1·2 = 195 = 11 × 17 + 8 → 4.
+    # Born 1880, it is refused for its date only: the check character is right.
+    assert check_digit("44052418800101001") == "4"
+    assert messages(validate_id(IdType.RESIDENT, "440524188001010014", today=TODAY)) == [
+        "The ID number's birth date %(birth_date)s is before 1900."
+    ]
+
+
+@pytest.mark.parametrize(
+    "first17", ["1101051949123100", "1101051949123100X", "１１０１０５１９４９１２３１００２"]
+)
 def test_check_digit_needs_17_ascii_digits(first17):
     with pytest.raises(ValueError):
         check_digit(first17)
@@ -112,20 +226,20 @@ def test_spellings_of_a_valid_id_are_accepted(number):
         ("11010519491231003X", [CHECK_DIGIT_WRONG]),  # one sequence digit changed
         ("11010519491231020X", [CHECK_DIGIT_WRONG]),  # two digits swapped (02 → 20)
         # 1990-02-30 with a correct check digit: only the date is wrong.
-        ("110105" "19900230" "001" + check_digit("11010519900230001"), [
+        ("110105" "19900230" "001" + iso7064_mod11_2("11010519900230001"), [
             "The ID number's birth date %(digits)s is not a date."
         ]),
-        ("110105" "20000229" "001" + check_digit("11010520000229001"), []),  # 2000 is a leap year
-        ("110105" "19000229" "001" + check_digit("11010519000229001"), [
+        ("110105" "20000229" "001" + iso7064_mod11_2("11010520000229001"), []),  # 2000 is a leap year
+        ("110105" "19000229" "001" + iso7064_mod11_2("11010519000229001"), [
             "The ID number's birth date %(digits)s is not a date."  # 1900 is not
         ]),
-        ("110105" "20240602" "001" + check_digit("11010520240602001"), [
+        ("110105" "20240602" "001" + iso7064_mod11_2("11010520240602001"), [
             "The ID number's birth date %(birth_date)s is in the future."
         ]),
-        ("110105" "18991231" "001" + check_digit("11010518991231001"), [
+        ("110105" "18991231" "001" + iso7064_mod11_2("11010518991231001"), [
             "The ID number's birth date %(birth_date)s is before 1900."
         ]),
-        ("990105" "19491231" "002" + check_digit("99010519491231002"), [
+        ("990105" "19491231" "002" + iso7064_mod11_2("99010519491231002"), [
             "The ID number's region code %(region)s does not exist."
         ]),
         # Wrong date and wrong check digit together: both are reported.
@@ -144,17 +258,29 @@ def test_resident_id_problems(number, expected):
     assert messages(validate_id(IdType.RESIDENT, number, today=TODAY)) == expected
 
 
+def test_born_on_the_first_day_of_1900_is_allowed():
+    number = "11010519000101001" + iso7064_mod11_2("11010519000101001")
+    assert validate_id(IdType.RESIDENT, number, today=TODAY) == []
+
+
 def test_born_today_is_allowed():
-    number = "11010520240601001" + check_digit("11010520240601001")
+    number = "11010520240601001" + iso7064_mod11_2("11010520240601001")
     assert validate_id(IdType.RESIDENT, number, today=TODAY) == []
 
 
 def test_problem_parameters_and_column():
-    [problem] = validate_id(IdType.RESIDENT, "11010519900230001" + check_digit(
+    [problem] = validate_id(IdType.RESIDENT, "11010519900230001" + iso7064_mod11_2(
         "11010519900230001"), today=TODAY)
     assert problem.params == {"digits": "19900230"}
     assert problem.column == "id_number"
     assert problem.render() == "The ID number's birth date 19900230 is not a date."
+
+
+def test_region_problem_names_the_region_code():
+    number = "99010519491231002" + iso7064_mod11_2("99010519491231002")
+    [problem] = validate_id(IdType.RESIDENT, number, today=TODAY)
+    assert problem.params == {"region": "990105"}
+    assert problem.render() == "The ID number's region code 990105 does not exist."
 
 
 def test_parse_raises_with_the_problems():
@@ -215,6 +341,8 @@ def test_mismatch_problems_name_their_column_and_both_dates():
         (IdType.HK_MACAO, "H12345678", []),
         (IdType.HK_MACAO, "A123456(7)", []),
         (IdType.TAIWAN, "12345678", []),
+        (IdType.PASSPORT, "E1234", []),  # 5 characters: the shortest allowed
+        (IdType.OTHER, "A" * 30, []),  # 30: the longest
         (IdType.OTHER, "110105194912310021", []),  # no checksum outside resident IDs
         (IdType.PASSPORT, "", ["Enter the ID number."]),
         (
@@ -274,6 +402,7 @@ def test_birth_date_and_gender_from_the_id(id_type, number, expected):
         ("E12345678", "E1*****78"),
         ("A123456(7)", "A1******7)"),
         ("ABCD", "A**D"),
+        ("ABCDEFGHIJKLMNOPQRST", "ABC*************QRST"),  # long: still 3 and 4
         ("", ""),
     ],
 )
@@ -284,15 +413,23 @@ def test_mask_id_hides_at_least_half(number, masked):
 seventeen_digits = st.text(alphabet="0123456789", min_size=17, max_size=17)
 
 
+# The properties take their check character from the independent oracle, never from the code.
+
+
+@given(seventeen_digits)
+def test_check_digit_agrees_with_iso7064_mod11_2(first17):
+    assert check_digit(first17) == iso7064_mod11_2(first17)
+
+
 @given(seventeen_digits)
 def test_any_17_digits_with_their_check_digit_pass_the_checksum(first17):
-    number = first17 + check_digit(first17)
+    number = first17 + iso7064_mod11_2(first17)
     assert CHECK_DIGIT_WRONG not in messages(validate_id(IdType.RESIDENT, number, today=TODAY))
 
 
 @given(seventeen_digits, st.integers(0, 16), st.integers(1, 9))
 def test_changing_any_one_digit_breaks_the_checksum(first17, position, shift):
-    number = first17 + check_digit(first17)
+    number = first17 + iso7064_mod11_2(first17)
     digit = str((int(number[position]) + shift) % 10)
     changed = number[:position] + digit + number[position + 1 :]
     assert CHECK_DIGIT_WRONG in messages(validate_id(IdType.RESIDENT, changed, today=TODAY))
@@ -300,6 +437,6 @@ def test_changing_any_one_digit_breaks_the_checksum(first17, position, shift):
 
 @given(seventeen_digits, st.sampled_from("0123456789X"))
 def test_any_other_check_character_is_wrong(first17, check):
-    assume(check != check_digit(first17))
+    assume(check != iso7064_mod11_2(first17))
     number = first17 + check
     assert CHECK_DIGIT_WRONG in messages(validate_id(IdType.RESIDENT, number, today=TODAY))

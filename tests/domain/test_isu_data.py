@@ -1,12 +1,15 @@
 """The panel-mark rules against every program component of 17 ISU events (2016-17).
 
-Data: BuzzFeed News, github.com/BuzzFeedNews/figure-skating-scores (CC BY 4.0), see SOURCE.txt.
+Data: BuzzFeed News, github.com/BuzzFeedNews/figure-skating-scores (CC BY 4.0), shipped in
+``tests/data/figure-skating-isu-2016-17`` (the components only; see SOURCE.txt and README.md there).
+The tests fail, never skip, when the data is missing: it is part of the repository.
 A component's panel mark is the trimmed mean of the judges (drop one highest, one lowest),
 rounded half up to 2 decimals; a performance's component total is Σ round(panel × factor, 2).
 A judge's 0.0 in a component is a missing judge (a parse artefact), not a mark.
 """
 
 import csv
+import gzip
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
@@ -21,26 +24,37 @@ from competition.domain.aggregation import (
     weighted,
 )
 
-# shared/ sits beside the repository (locally /work/shared, in CI copied next to the clone)
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-DATA = SHARED / "data" / "figure-skating-isu-2016-17"
+# In the repository (tests/data/), built from ../shared/data by tests/data/extract.py.
+DATA = Path(__file__).resolve().parents[1] / "data" / "figure-skating-isu-2016-17"
+FILES = ("judged-aspects.csv.gz", "judge-scores.csv.gz", "performances.csv")
 COMPONENT_MAX = Decimal(10)
 
 
+def _missing() -> list[str]:
+    return [name for name in FILES if not (DATA / name).is_file()]
+
+
 def _rows(name: str):
-    with open(DATA / name, newline="", encoding="utf-8") as f:
+    opener = gzip.open if name.endswith(".gz") else open
+    with opener(DATA / name, "rt", newline="", encoding="utf-8") as f:
         yield from csv.DictReader(f)
+
+
+def test_the_data_ships_with_the_repository():
+    assert _missing() == [], f"ISU data missing from {DATA}: it belongs to the repository"
 
 
 @pytest.fixture(scope="module")
 def isu():
-    if not DATA.is_dir():
-        pytest.skip(f"ISU data not found at {DATA}")
+    if missing := _missing():
+        pytest.fail(f"ISU data missing from {DATA}: {', '.join(missing)}")
     components = {
-        r["aspect_id"]: r for r in _rows("judged-aspects.csv") if r["section"] == "components"
+        r["aspect_id"]: r
+        for r in _rows("judged-aspects.csv.gz")
+        if r["section"] == "components"
     }
     scores: dict[str, list[Decimal]] = defaultdict(list)
-    for r in _rows("judge-scores.csv"):
+    for r in _rows("judge-scores.csv.gz"):
         if r["aspect_id"] in components:
             scores[r["aspect_id"]].append(Decimal(r["score"]))
     performances = {r["performance_id"]: r for r in _rows("performances.csv")}

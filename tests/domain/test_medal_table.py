@@ -137,6 +137,21 @@ def test_rank_is_one_plus_the_rows_strictly_better(lines, order):
     assert [row.rank for row in table] == sorted(row.rank for row in table)
 
 
+@given(award_lines, st.sampled_from(list(Order)))
+def test_rows_count_the_lines(lines, order):
+    # An independent oracle: count each delegation's non-demonstration lines by hand.
+    table = medal_table(EIGHT, lines, order)
+    for row in table:
+        own = [line for line in lines
+               if line.delegation_id == row.delegation_id and not line.demonstration]
+        gold, silver, bronze = (sum(1 for line in own if line.tier == t) for t in (G, S, B))
+        excellence = sum(1 for line in own if line.tier is None and line.excellence)
+        assert (row.name, row.gold, row.silver, row.bronze, row.excellence) == (
+            EIGHT[row.delegation_id], gold, silver, bronze, excellence)
+        assert row.total == gold + silver + bronze
+        assert row.points == 4 * gold + 3 * silver + 2 * bronze + excellence
+
+
 @given(award_lines)
 def test_counts_do_not_depend_on_the_order(lines):
     def counts(order):

@@ -1,12 +1,13 @@
 """The medal table against the real one: every medal of the Paris 2024 Olympic Games.
 
-Data: ``shared/data/olympics-paris-2024`` beside the repository (see its SOURCE.txt). medals.csv has
-one row per medal awarded (a team medal once; 57 events with two bronzes, one with two silvers and
-no bronze); medals_total.csv is the official table by NOC, in the official gold-first order
-(equal rows listed by NOC code).
+Data: ``tests/data/olympics-paris-2024`` in the repository (see SOURCE.txt and README.md there; the
+tests fail, never skip, when it is missing). medals.csv has one row per medal awarded (a team
+medal once; 57 events with two bronzes, one with two silvers and no bronze); medals_total.csv is
+the official table by NOC, in the official gold-first order (equal rows listed by NOC code).
 """
 
 import csv
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -14,14 +15,20 @@ import pytest
 from competition.domain.awards import Tier
 from competition.domain.medal_table import AwardLine, MedalRow, Order, medal_table
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "olympics-paris-2024"
+# In the repository (tests/data/), built from ../shared/data by tests/data/extract.py.
+DATA = Path(__file__).resolve().parents[1] / "data" / "olympics-paris-2024"
+FILES = ("medals.csv", "medals_total.csv")
 
 
 def read(name: str) -> list[dict[str, str]]:
-    if not (DATA / name).exists():
-        pytest.skip(f"real data not found at {DATA}")
+    if not (DATA / name).is_file():
+        pytest.fail(f"real data missing: {DATA / name} belongs to the repository")
     with open(DATA / name, newline="", encoding="utf-8") as f:
         return list(csv.DictReader(f))
+
+
+def test_the_data_ships_with_the_repository():
+    assert [name for name in FILES if not (DATA / name).is_file()] == []
 
 
 @pytest.fixture(scope="module")
@@ -73,6 +80,19 @@ def test_the_data_is_the_whole_games(official, lines):
     assert len(official) == 92
     assert len(lines) == 1044
     assert [sum(1 for line in lines if line.tier == t) for t in Tier] == [329, 330, 385]
+
+
+def test_the_data_holds_the_tied_events():
+    """329 events: 271 with gold, silver and bronze, 57 with two bronzes (repechage), one with two
+    silvers and no bronze (men's 100 m breaststroke), so the table is tested on shared medals."""
+    events: dict[tuple[str, str], list[Tier]] = {}
+    for row in read("medals.csv"):
+        events.setdefault((row["discipline"], row["event"]), []).append(tier_of(row))
+    shapes = Counter(tuple(sorted(tiers)) for tiers in events.values())
+    G, S, B = Tier
+    assert shapes == {(G, S, B): 271, (G, S, B, B): 57, (G, S, S): 1}
+    [two_silvers] = [event for event, tiers in events.items() if tiers.count(S) == 2]
+    assert two_silvers == ("Swimming", "Men's 100m Breaststroke")
 
 
 @pytest.mark.parametrize("order", list(Order))

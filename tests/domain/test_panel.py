@@ -9,10 +9,22 @@ from hypothesis import strategies as st
 
 from competition.domain.aggregation import AspectKind
 from competition.domain.entrants import EntrantStatus
-from competition.domain.panel import (DECLARED_CONFLICT, JUDGE_NOT_ON_PANEL, MIN_PANEL, NOT_CHIEF,
-                                      NOT_COMPETING, NOT_IN_SCHEME, NOT_IN_TRADE, NOT_ON_PANEL,
-                                      OWN_DELEGATION, CellKey, Panel, PanelEntrant, Scorer,
-                                      cell_problem)
+from competition.domain.panel import (
+    DECLARED_CONFLICT,
+    JUDGE_NOT_ON_PANEL,
+    MIN_PANEL,
+    NOT_CHIEF,
+    NOT_COMPETING,
+    NOT_IN_SCHEME,
+    NOT_IN_TRADE,
+    NOT_ON_PANEL,
+    OWN_DELEGATION,
+    CellKey,
+    Panel,
+    PanelEntrant,
+    Scorer,
+    cell_problem,
+)
 from competition.domain.roles import Role
 from competition.domain.trade_state import LOCKED, NOT_OPEN, TradeStatus
 
@@ -130,7 +142,7 @@ def test_who_may_write_a_mark(scorer, key, status, message):
                        min_size=1, max_size=12),
        st.dictionaries(st.integers(100, 140), st.integers(1, 5), min_size=1, max_size=12))
 def test_nobody_is_ever_eligible_for_an_entrant_of_their_own_delegation(judges, entrants):
-    panel = Panel(judges={j: False for j in judges}, delegation_of_judge=judges,
+    panel = Panel(judges=dict.fromkeys(judges, False), delegation_of_judge=judges,
                   entrants={e: PanelEntrant(d) for e, d in entrants.items()})
     for entrant, delegation in entrants.items():
         eligible = panel.eligible(entrant)

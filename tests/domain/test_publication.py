@@ -3,8 +3,14 @@
 import pytest
 
 from competition.domain.awards import NO_AWARD, Award, Tier
-from competition.domain.publication import (ALREADY_PUBLISHED, NOT_PUBLISHED, NOT_SIGNED_OFF,
-                                            REASON_REQUIRED, award_changes, publication_problem)
+from competition.domain.publication import (
+    ALREADY_PUBLISHED,
+    NOT_PUBLISHED,
+    NOT_SIGNED_OFF,
+    REASON_REQUIRED,
+    award_changes,
+    publication_problem,
+)
 
 
 @pytest.mark.parametrize(

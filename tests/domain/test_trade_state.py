@@ -6,11 +6,26 @@ from __future__ import annotations
 import pytest
 
 from competition.domain.messages import Problem
-from competition.domain.trade_state import (DRAW_FIXED, ENTRANTS_FIXED, LOCKED, NOT_DELETABLE,
-                                            NOT_OPEN, REFUSALS, REVEAL_TOO_EARLY, SCHEME_FIXED,
-                                            Move, TradeStatus, delete_problem, draw_problem,
-                                            entrants_problem, marks_problem, may, move,
-                                            reveal_problem, scheme_problem)
+from competition.domain.trade_state import (
+    DRAW_FIXED,
+    ENTRANTS_FIXED,
+    LOCKED,
+    NOT_DELETABLE,
+    NOT_OPEN,
+    REFUSALS,
+    REVEAL_TOO_EARLY,
+    SCHEME_FIXED,
+    Move,
+    TradeStatus,
+    delete_problem,
+    draw_problem,
+    entrants_problem,
+    marks_problem,
+    may,
+    move,
+    reveal_problem,
+    scheme_problem,
+)
 
 SETUP, OPEN, SIGNED_OFF = TradeStatus.SETUP, TradeStatus.OPEN, TradeStatus.SIGNED_OFF
 
