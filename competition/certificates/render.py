@@ -16,15 +16,9 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
 from competition.certificates.fonts import missing_glyphs, register_fonts
-from competition.certificates.layouts import (
-    LAYOUTS,
-    PAGE_HEIGHT,
-    PAGE_WIDTH,
-    SEAL_DIAMETER,
-    TITLES,
-    Assets,
-    draw_image,
-)
+from competition.certificates.layouts import LAYOUTS, Assets, draw_image
+from competition.certificates.style import PAGE_HEIGHT, PAGE_WIDTH, SEAL_DIAMETER
+from competition.certificates.wording import TITLES
 from competition.domain.messages import N_, Problem
 
 KINDS = tuple(TITLES)

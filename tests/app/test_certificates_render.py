@@ -12,20 +12,6 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from competition.certificates import fonts
 from competition.certificates.fonts import SHIPPED_FONT, missing_glyphs, register_fonts
-from competition.certificates.layouts import (
-    PAGE_HEIGHT,
-    PAGE_WIDTH,
-    TITLES,
-    TITLES_EN,
-    Para,
-    Run,
-    body_en,
-    body_zh,
-    fit,
-    number_label,
-    verify_label,
-    wrap,
-)
 from competition.certificates.render import (
     LAYOUTS,
     CertificateData,
@@ -33,6 +19,16 @@ from competition.certificates.render import (
     check_glyphs,
     render_certificates,
     render_one,
+)
+from competition.certificates.style import PAGE_HEIGHT, PAGE_WIDTH
+from competition.certificates.text import Para, Run, fit, wrap
+from competition.certificates.wording import (
+    TITLES,
+    TITLES_EN,
+    body_en,
+    body_zh,
+    number_label,
+    verify_label,
 )
 from tests.app.support import pdf_pages, png
 

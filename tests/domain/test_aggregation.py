@@ -11,11 +11,7 @@ from competition.domain.aggregation import (
     AspectKind,
     AspectSpec,
     CriterionSpec,
-    Discrepancy,
-    Severity,
     aspect_mark,
-    find_discrepancies,
-    judge_severity,
     round_half_up,
     scheme_max_total,
     trade_total,
@@ -531,73 +527,6 @@ def test_validate_scheme_says_how_many_judges_a_trimmed_mean_needs():
     [problem] = validate_scheme([CriterionSpec(1, None, (spec,))], 3)
     assert problem.params == {"count": 2, "needed": 4, "judges": 3}
     assert problem.column == "trimmed_count"
-
-
-# --- discrepancies and judge severity ---------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "spec, scores, kwargs, expected",
-    [
-        (JUDGE, {1: D(1), 2: D(3), 3: D(2)}, {}, Discrepancy(2, D(2), (1, 2))),  # 3 − 1 > 1
-        (JUDGE, {1: D(2), 2: D(3), 3: D(3)}, {}, None),  # 3 − 2 = 1, not more than 1
-        (JUDGE, {1: D(1), 2: D(3), 3: D(2)}, {"threshold": D(2)}, None),
-        (JUDGE, {1: D(2), 2: D(3)}, {"threshold": D(0)}, Discrepancy(2, D(1), (1, 2))),
-        (JUDGE, {1: D(0), 2: D(0), 3: D(3)}, {}, Discrepancy(2, D(3), (1, 2, 3))),
-        (MEASURE, {1: D("7.5"), 2: D("7.5")}, {}, None),
-        (MEASURE, {1: D("7.5"), 2: D("7.6")}, {}, Discrepancy(1, D("0.1"), (1, 2))),
-        (MEASURE, {4: D("7.5"), 2: D("7.5"), 3: D("7.0")}, {}, Discrepancy(1, D("0.5"), (2, 3, 4))),
-        (PANEL_MEAN, {1: D(1), 2: D(10)}, {}, None),  # panels never flag by default
-        (PANEL_MEAN, {1: D(7), 2: D(9), 3: D(8)}, {"panel_threshold": D(2)}, None),
-        (
-            PANEL_MEAN,
-            {1: D(6), 2: D(9), 3: D(8)},
-            {"panel_threshold": D(2)},
-            Discrepancy(3, D(3), (1, 2)),
-        ),
-        (JUDGE, {1: D(0)}, {}, None),
-        (MEASURE, {}, {}, None),
-    ],
-    ids=[
-        "judgement-1-3",
-        "judgement-2-3",
-        "judgement-threshold-2",
-        "judgement-threshold-0",
-        "judgement-extremes-shared",
-        "measurement-agree",
-        "measurement-differ",
-        "measurement-three-judges",
-        "panel-default-never",
-        "panel-within-threshold",
-        "panel-over-threshold",
-        "single-judge",
-        "no-judges",
-    ],
-)
-def test_find_discrepancies(spec, scores, kwargs, expected):
-    assert find_discrepancies(spec, scores, **kwargs) == expected
-
-
-def test_judge_severity_leave_one_out():
-    panels = [
-        # judge 3 vs others (8, 8): −2; judge 1 vs (8, 6): +1; judge 2 likewise +1
-        {1: D(8), 2: D(8), 3: D(6)},
-        # judge 3 vs (9, 7): 0; judge 1 vs (7, 8): +1.5; judge 2 vs (9, 8): −1.5
-        {1: D(9), 2: D(7), 3: D(8)},
-        {1: D(5)},  # a lone judge has nobody to compare with
-        # judge 1 vs 4: 0; judge 4 vs 1: 0
-        {1: D(6), 4: D(6)},
-    ]
-    assert judge_severity(panels) == {
-        1: Severity(D("0.83"), 3),  # (1 + 1.5 + 0) / 3 = 0.833…
-        2: Severity(D("-0.25"), 2),  # (1 − 1.5) / 2
-        3: Severity(D("-1.00"), 2),  # (−2 + 0) / 2
-        4: Severity(D("0.00"), 1),
-    }
-
-
-def test_judge_severity_empty():
-    assert judge_severity([]) == {}
 
 
 # --- properties -------------------------------------------------------------------------------

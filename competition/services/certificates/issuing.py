@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import force_locale, gettext
 
-from competition.certificates.layouts import TITLES, TITLES_EN
+from competition.certificates.wording import TITLES, TITLES_EN
 from competition.domain.awards import EXCELLENCE_LABEL, Tier, tier_label
 from competition.domain.certificates import CertifiedLine, Entitlement, Held, Member, entitlements, plan
 from competition.domain.entrants import competes
