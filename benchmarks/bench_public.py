@@ -34,22 +34,23 @@ import sqlalchemy as sa  # noqa: E402
 from competition import create_app  # noqa: E402
 from competition.extensions import db  # noqa: E402
 from competition.models import Event, Trade, TradeStatus  # noqa: E402
-from competition.services import demo, results  # noqa: E402
+from competition.services import demo, publishing  # noqa: E402
 
 EVENT = "HN2026"
+SECRET = "a-benchmark-secret-key-of-at-least-32-bytes"
 
 
 def served_app():
     """The app as gunicorn serves it here: the real app plus one trivial route."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": os.environ["BENCH_DATABASE_URI"],
-                      "SECRET_KEY": "bench-secret"})
+                      "SECRET_KEY": SECRET})
     app.add_url_rule("/bench/trivial", "bench_trivial", lambda: "ok")
     return app
 
 
 def build(uri: str) -> list[tuple[str, str]]:
     """The seed demo with marks, every trade signed off and published; returns set-up figures."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": uri, "SECRET_KEY": "bench-secret"})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": uri, "SECRET_KEY": SECRET})
     figures = []
     with app.app_context():
         db.create_all()
@@ -64,7 +65,7 @@ def build(uri: str) -> list[tuple[str, str]]:
                            .values(status=TradeStatus.SIGNED_OFF))
         db.session.commit()
         start = time.perf_counter()
-        outcome = results.publish_all(event, None)
+        outcome = publishing.publish_all(event, None)
         elapsed = time.perf_counter() - start
         each = elapsed / max(len(outcome.published), 1) * 1000
         figures.append(("compute + publish all trades", f"{elapsed:.2f} s",
@@ -153,7 +154,7 @@ def main() -> None:
     setup = build(uri)
     print(table(setup, ("set-up", "time", "")))
 
-    with create_app({"SQLALCHEMY_DATABASE_URI": uri, "SECRET_KEY": "x"}).app_context():
+    with create_app({"SQLALCHEMY_DATABASE_URI": uri, "SECRET_KEY": SECRET}).app_context():
         trade = db.session.scalar(sa.select(Trade.code).where(
             Trade.is_demonstration.is_(False), Trade.entry_type == "individual").order_by(Trade.code))
 

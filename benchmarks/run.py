@@ -5,6 +5,10 @@
 Each benchmark measures its baseline in the same run (openpyxl's own read, a raw SELECT, a
 trivial route of the same app under the same server, plain reportlab/openpyxl code), so the
 ratios hold on any machine. --quick passes smaller request counts where a benchmark takes them.
+bench_load.py runs two app servers on one PostgreSQL and one Redis: it makes its database on the
+server in BENCH_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/postgres) and uses
+BENCH_REDIS_URL (default redis://127.0.0.1:6379/1); it fails when a reply after a publication
+did not carry it.
 """
 
 from __future__ import annotations

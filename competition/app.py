@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Engine
 
-from competition.config import INSTANCE, ROOT, Config, _secret_key
+from competition.config import INSTANCE, ROOT, Config, _secret_key, secret_key_problem
 from competition.extensions import babel, csrf, db, login, migrate
 
 
@@ -32,6 +32,8 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
         app.config.from_object(config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(INSTANCE)
+    if not (app.testing or app.debug) and (problem := secret_key_problem(app.config["SECRET_KEY"])):
+        raise RuntimeError(problem)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
             **app.config["SQLALCHEMY_ENGINE_OPTIONS"],

@@ -1,8 +1,6 @@
 """Flask extensions, created unbound and attached in create_app()."""
 
 from flask_babel import Babel
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -28,5 +26,3 @@ migrate = Migrate()
 login = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
-# Storage comes from RATELIMIT_STORAGE_URI: Redis shared by every worker when configured.
-limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=False)

@@ -1,7 +1,9 @@
 """Read-only JSON API, version 1: the medal table, a trade's published results, the live board.
 
 Only what the public pages show: 404 for an unpublished trade or results under embargo, never a
-provisional mark, an ID number or a phone. GET only, so no CSRF token is involved.
+provisional mark, an ID number or a phone; a trade's names and demonstration flag as its results
+were published. GET only, so no CSRF token is involved; public and cacheable by proxies for
+visitors without a session (``web.caching``).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from competition.web import caching
 from competition.web.labels import award_code, award_text, status_text
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+bp.before_request(caching.public_request)
 BOARD_TRADES = 8
 BOARD_LINES = 10
 BOARD_MEDAL_ROWS = 12
@@ -99,7 +102,7 @@ def medal_table(event_code: str):
     award_names = results.medal_labels(event)
     return caching.json({"event": event.code, "order": order, "award_names": award_names,
                          "labels": award_labels(award_names),
-                         "rows": [medal_row(row) for row in table]})
+                         "rows": [medal_row(row) for row in table]}, per_language=True)
 
 
 @bp.get("/events/<event_code>/trades/<trade_code>/results")
@@ -111,8 +114,8 @@ def trade_results(event_code: str, trade_code: str):
         return _not_found()
     return caching.json({
         "event": event.code,
-        "trade": {"code": trade.code, "name_zh": trade.name_zh, "name_en": trade.name_en,
-                  "demonstration": trade.is_demonstration},
+        "trade": {"code": trade.code, "name_zh": version.name_zh, "name_en": version.name_en,
+                  "demonstration": version.demonstration},
         "version": version.version,
         "published_at": _when(version.first_published_at),
         "updated_at": _when(version.published_at),
@@ -136,8 +139,8 @@ def board(event_code: str):
     trades = []
     for trade, version in results.latest_public(event, BOARD_TRADES):
         trades.append({
-            "code": trade.code, "name": trade.name(locale),
-            "demonstration": trade.is_demonstration, "amended": version.amended,
+            "code": trade.code, "name": version.name(locale),
+            "demonstration": version.demonstration, "amended": version.amended,
             "url": url_for("public.trade_results", event_code=event.code, trade_code=trade.code),
             "entrants": [{"place": line.place, "name": line.name,
                           "delegation": line.delegation_name(locale),

@@ -2,38 +2,43 @@
 
 from __future__ import annotations
 
-import logging
-
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from competition.auth.forms import LoginForm, PasswordForm
-from competition.extensions import limiter
-from competition.services import accounts
-from competition.web.login_limits import failed_login, login_address, login_username
+from competition.services import accounts, throttle
+from competition.web import login_limits
 from competition.web.paging import safe_next
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
-log = logging.getLogger("competition.auth")
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_ACCOUNT"], key_func=login_username,
-               methods=["POST"], deduct_when=failed_login)
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_ADDRESS"], key_func=login_address,
-               methods=["POST"], deduct_when=failed_login)
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.username.data, form.password.data,
-                                     address=request.remote_addr or "")
+        try:
+            user = accounts.log_in(form.username.data, form.password.data,
+                                   address=request.remote_addr or "")
+        except accounts.LoginWait as wait:
+            return _refused(form, *login_limits.waiting(wait.seconds))
+        except throttle.StoreUnavailable:
+            return _refused(form, *login_limits.unavailable())
         if user is None:
             flash(_("Wrong username or password."), "error")
             return render_template("auth/login.html", form=form), 401
         login_user(user)
-        return redirect(safe_next(request.args.get("next"), url_for("core.index")))
+        target = safe_next(request.args.get("next"), url_for("core.index"))
+        if user.must_change_password:
+            return redirect(url_for(".password", next=target))
+        return redirect(target)
     return render_template("auth/login.html", form=form)
+
+
+def _refused(form, message: str, status: int, headers: dict[str, str]):
+    flash(message, "error")
+    return render_template("auth/login.html", form=form), status, headers
 
 
 @bp.post("/logout")
@@ -52,7 +57,8 @@ def logout():
 def password():
     form = PasswordForm()
     if form.validate_on_submit():
-        problem = accounts.change_password(current_user, form.current.data, form.new.data)
+        problem = accounts.change_password(current_user._get_current_object(), form.current.data,
+                                           form.new.data)
         if problem:
             form.new.errors.append(problem.render(_))
         else:
@@ -60,5 +66,6 @@ def password():
             # the current_user proxy, which would then resolve to itself for the rest of the request.
             login_user(current_user._get_current_object())
             flash(_("Your password was changed."), "success")
-            return redirect(url_for("core.index"))
-    return render_template("auth/password.html", form=form)
+            return redirect(safe_next(request.args.get("next"), url_for("core.index")))
+    return render_template("auth/password.html", form=form,
+                           required=current_user.must_change_password)

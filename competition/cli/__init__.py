@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from flask import Flask
 
-from competition.cli import admin, exports, imports, results
+from competition.cli import admin, exports, imports, jobs, results
 
 
 def init_app(app: Flask) -> None:
-    for module in (admin, imports, results, exports):
+    for module in (admin, imports, results, exports, jobs):
         for command in module.COMMANDS:
             app.cli.add_command(command)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from competition.cli.common import event_by_code
+from competition.domain.accounts import username_problem
 from competition.extensions import db
 from competition.models import Event, Role, User
 from competition.services import accounts, backup, demo
@@ -27,11 +29,14 @@ from competition.services import accounts, backup, demo
 @with_appcontext
 def create_user(username: str, name: str | None, role: str, event_code: str | None,
                 ask: str | None) -> None:
-    """Create an account. A generated password is printed once unless --password asks for one."""
+    """Create an account. A generated password is printed once unless --password asks for one;
+    either way its holder must choose their own at the first login."""
     role_value = Role(role)
     event = event_by_code(event_code) if event_code else None
     if role_value != Role.ADMINISTRATOR and event is None:
         raise click.ClickException("Give --event CODE: only administrators belong to no event.")
+    if problem := username_problem(username):
+        raise click.ClickException(problem.render())
     if accounts.username_taken(username):
         raise click.ClickException(f"The username {username} is taken.")
     password = None
@@ -40,9 +45,25 @@ def create_user(username: str, name: str | None, role: str, event_code: str | No
         if problem := accounts.password_problem(password, username):
             raise click.ClickException(problem.render())
     account = accounts.add_account(username, name or username, role_value, event, password)
-    click.echo(f"Created {role_value.value} {username}.")
+    click.echo(f"Created {role_value.value} {account.user.username}.")
     if not ask:
         click.echo(f"Password (shown once): {account.password}")
+    click.echo("The password must be changed at the first login.")
+
+
+@click.command("reset-password")
+@click.argument("username")
+@with_appcontext
+def reset_password_command(username: str) -> None:
+    """Give an account a new generated password, printed once and recorded in the account log;
+    its holder must change it at the next login (accounts restored from a backup without
+    secrets, a locked-out administrator)."""
+    user = accounts.find_user(username)
+    if user is None:
+        raise click.ClickException(f"No account {username}.")
+    password = accounts.reset_password(None, user)
+    click.echo(f"New password for {user.username} (shown once): {password}")
+    click.echo("It must be changed at the next login.")
 
 
 @click.command("demo")
@@ -62,9 +83,10 @@ def demo_command(size: str, code: str | None, if_empty: bool) -> None:
     lines = [f"{username}  {password}" for username, password in logins.items()]
     path = Path(current_app.instance_path) / "demo-logins.txt"
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a", encoding="utf-8") as out:
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.fchmod(descriptor, 0o600)  # readable by the owner only from the first byte
+    with os.fdopen(descriptor, "a", encoding="utf-8") as out:
         out.write("\n".join(lines) + "\n")
-    path.chmod(0o600)
     click.echo(f"Demo competition loaded ({size}). Logins (also in {path}):")
     for line in lines:
         click.echo("  " + line)
@@ -85,13 +107,17 @@ def status_command() -> None:
 @click.option("--event", "event_code", required=True, help="Event code.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="File to write (gzip-compressed JSON lines), e.g. HN2026.backup.gz")
+@click.option("--with-secrets", is_flag=True,
+              help="Include the password hashes (for a copy that stays on this server). Without "
+                   "them, restored accounts cannot log in until they are given new passwords.")
 @with_appcontext
-def backup_command(event_code: str, output: Path) -> None:
-    """Dump one event with everything that belongs to it to a file."""
+def backup_command(event_code: str, output: Path, with_secrets: bool) -> None:
+    """Dump one event with everything that belongs to it to a file readable by its owner only
+    (it holds ID numbers and phones). Password hashes are left out unless --with-secrets."""
     event = event_by_code(event_code)
-    with output.open("wb") as out:
-        counts = backup.dump(event, out)
-    click.echo(f"Wrote {sum(counts.values())} rows of {len(counts)} tables to {output}.")
+    counts = backup.write_file(event, output, with_secrets)
+    click.echo(f"Wrote {sum(counts.values())} rows of {len(counts)} tables to {output} "
+               f"(mode 0600, password hashes {'included' if with_secrets else 'left out'}).")
 
 
 @click.command("restore")
@@ -102,9 +128,16 @@ def restore_command(file: Path) -> None:
     try:
         with file.open("rb") as source:
             counts = backup.restore(source)
+        with file.open("rb") as source:
+            secrets = backup.has_secrets(source)
     except backup.BackupError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Restored {sum(counts.values())} rows of {len(counts)} tables.")
+    if not secrets:
+        click.echo(f"The backup holds no passwords: none of its {counts.get('user', 0)} accounts "
+                   "can log in until it is given a new one (reset-password USERNAME, or "
+                   "\"Make a new password\" in the app).")
 
 
-COMMANDS = [create_user, demo_command, status_command, backup_command, restore_command]
+COMMANDS = [create_user, reset_password_command, demo_command, status_command, backup_command,
+            restore_command]

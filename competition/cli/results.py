@@ -12,7 +12,7 @@ from competition.cli.common import event_by_code, refusal_text, trade_by_code
 from competition.domain import labels
 from competition.domain.numbers import format_score
 from competition.models import Trade
-from competition.services import results
+from competition.services import publishing, results
 from competition.services.errors import Invalid, NotAllowed
 
 
@@ -48,12 +48,12 @@ def publish_command(event_code: str, trade_code: str | None) -> None:
     if trade_code:
         trade = trade_by_code(event, trade_code)
         try:
-            version = results.publish(trade, None)
+            version = publishing.publish(trade, None)
         except (Invalid, NotAllowed) as refusal:
             raise click.ClickException(refusal_text(refusal)) from None
         click.echo(f"Published {trade.code} (version {version.number}).")
     else:
-        outcome = results.publish_all(event, None)
+        outcome = publishing.publish_all(event, None)
         for trade, problem in outcome.skipped:
             click.echo(f"not published {trade.code}: {problem.render()}", err=True)
         click.echo(f"Published {len(outcome.published)} trades; {len(outcome.skipped)} not published.")

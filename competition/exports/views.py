@@ -1,8 +1,9 @@
-"""Organizer export pages: the results workbook, certificate settings, batches of certificates
-with their progress, and the list of issued certificates.
+"""Organizer export pages: the results workbook, certificate settings, batches of certificates,
+the page of every background job (a batch, a large import) with its progress, retry and outcome,
+and the list of issued certificates.
 
 Organizers, administrators and supervisors download the workbook and see the certificates;
-only organizers change settings and print (checked again by the services).
+only organizers change settings, print and follow jobs (checked again by the services).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from flask import (
     current_app,
     flash,
     jsonify,
+    make_response,
     redirect,
     render_template,
     request,
@@ -25,11 +27,13 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from competition.domain.messages import Problem
 from competition.domain.roles import organizes
 from competition.exports.forms import BatchForm, SettingsForm
 from competition.extensions import db
-from competition.models import Delegation, Event, ExportJob, JobStatus, Trade
-from competition.services import certificates, results
+from competition.models import Delegation, Event, Trade
+from competition.models.jobs import Job, JobKind, JobStatus
+from competition.services import certificates, imports, jobs, judges, results
 from competition.services.errors import Invalid, NotAllowed
 from competition.web import downloads
 from competition.web.access import ORGANIZING, READING
@@ -154,25 +158,41 @@ def generate(event: Event):
     return redirect(url_for(".job", event_code=event.code, job_id=job.id))
 
 
-def _job(event: Event, job_id: int) -> ExportJob:
-    job = db.session.get(ExportJob, job_id)
-    if job is None or job.event_id != event.id:
+def _job(event: Event, job_id: int) -> Job:
+    job = jobs.event_job(event, job_id)
+    if job is None:
         abort(404)
     return job
 
 
-def _job_state(event: Event, job: ExportJob) -> dict:
-    return {"status": str(job.status), "done": job.done, "total": job.total, "error": job.error,
+def _job_error(job: Job) -> str:
+    """Why the job failed, in the reader's language when it is one of ours."""
+    problem = (job.result or {}).get("problem")
+    if problem:
+        return Problem(problem["message"], problem.get("params") or {}).render(_)
+    return job.error
+
+
+def _job_state(event: Event, job: Job) -> dict:
+    return {"status": str(job.status), "done": job.done, "total": job.total,
+            "error": _job_error(job) if job.status == JobStatus.FAILED else "",
             "download": url_for(".download", event_code=event.code, job_id=job.id)
-            if job.status == JobStatus.DONE else None}
+            if job.status == JobStatus.DONE and job.kind == JobKind.CERTIFICATES else None}
 
 
 @bp.get("/jobs/<int:job_id>")
 @for_event(*ORGANIZING)
 def job(event: Event, job_id: int):
     found = _job(event, job_id)
-    return render_template("exports/job.html", event=event, job=found,
-                           state=_job_state(event, found))
+    is_import = found.kind == JobKind.IMPORT
+    finished = found.status in (JobStatus.DONE, JobStatus.FAILED)
+    return render_template(
+        "exports/job.html", event=event, job=found, state=_job_state(event, found),
+        importer=imports.IMPORTERS.get(found.params.get("kind")) if is_import else None,
+        report=imports.job_report(found) if is_import and finished else None,
+        passwords_waiting=is_import and bool(found.secret)
+        and found.created_by_id == current_user.id,
+        workers=jobs.workers_listening() if found.status == JobStatus.QUEUED else None)
 
 
 @bp.get("/jobs/<int:job_id>/progress")
@@ -180,6 +200,31 @@ def job(event: Event, job_id: int):
 def job_progress(event: Event, job_id: int):
     response = jsonify(_job_state(event, _job(event, job_id)))
     response.cache_control.no_store = True
+    return response
+
+
+@bp.post("/jobs/<int:job_id>/retry")
+@for_event(*ORGANIZING)
+def retry_job(event: Event, job_id: int):
+    found = _job(event, job_id)
+    attempt(lambda: jobs.retry(found), _("The job was started again."))
+    return redirect(url_for(".job", event_code=event.code, job_id=job_id))
+
+
+@bp.post("/jobs/<int:job_id>/passwords")
+@for_event(*ORGANIZING)
+def job_passwords(event: Event, job_id: int):
+    """The initial passwords of an import job, shown once (they are dropped as they are)."""
+    found = _job(event, job_id)
+    try:
+        credentials = imports.take_credentials(found, current_user)
+    except NotAllowed as refusal:
+        flash_refusal(refusal)
+        return redirect(url_for(".job", event_code=event.code, job_id=job_id))
+    response = make_response(render_template(
+        "setup/credentials.html", event=event, credentials=credentials,
+        sheet=judges.credentials_sheet(credentials)))
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 

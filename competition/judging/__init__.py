@@ -1,8 +1,9 @@
 """Judging: score sheets for judges (``judge``), the chief judge's progress, discrepancies and
-sign-off (``chief``), and the organizer's control of scoring, declared conflicts, the audit log and
-paper-sheet imports (``organizer``)."""
+sign-off (``chief``), the organizer's control of scoring, declared conflicts, the audit log and
+paper-sheet imports (``organizer``), and the bound on what a sheet's POST may weigh
+(``bounds``)."""
 
-from competition.judging import chief, judge, organizer  # noqa: F401  (their routes join bp)
+from competition.judging import bounds, chief, judge, organizer  # noqa: F401  (they join bp)
 from competition.judging.blueprint import bp
 
 __all__ = ["bp"]

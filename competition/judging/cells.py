@@ -1,10 +1,12 @@
 """Reading a submitted grid of marks and showing a refused one again (the judge's sheet and the
 chief judge's resolution page share it). Cells are named per cell: ``m-<row>-<aspect>``, with
-the loaded version in ``v-`` and the loaded text in ``o-``."""
+the loaded version in ``v-`` and the loaded text in ``o-``; a judge's sheet names its rows by
+the entrants' opaque keys, the chief judge's page by the judges' ids."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from flask import flash, redirect, url_for
 from flask_babel import gettext as _
@@ -13,19 +15,27 @@ from flask_login import current_user
 from competition.services import judging
 from competition.web.refusals import flash_problem
 
-_CELL = re.compile(r"^m-(\d+)-(\d+)$")
+_CELL = re.compile(r"^m-([0-9a-z]{1,20})-(\d{1,10})$")
+UNKNOWN_ROW = 0  # a row the page never showed: no trade has it, so the service refuses the cell
 
 
-def submitted_cells(form) -> list[tuple[int, int, str, int | None, str]]:
-    """(row id, aspect id, typed text, loaded version, loaded text) of every cell in a POST."""
+def submitted_cells(form, row_of: Callable[[str], int | None]) -> list[tuple[int, int, str, int | None, str]]:
+    """(row id, aspect id, typed text, loaded version, loaded text) of every cell in a POST;
+    ``row_of`` reads a row's name back (None: no row of this page)."""
     cells = []
     for name, value in form.items():
         if match := _CELL.match(name):
-            row, aspect = int(match[1]), int(match[2])
-            version = form.get(f"v-{row}-{aspect}", "")
-            cells.append((row, aspect, value, int(version) if version.isdigit() else None,
-                          form.get(f"o-{row}-{aspect}", "")))
+            row, aspect = row_of(match[1]), int(match[2])
+            version = form.get(f"v-{match[1]}-{aspect}", "")
+            cells.append((UNKNOWN_ROW if row is None else row, aspect, value,
+                          int(version) if version.isdigit() else None,
+                          form.get(f"o-{match[1]}-{aspect}", "")))
     return cells
+
+
+def judge_ids(name: str) -> int | None:
+    """A row of the chief judge's page: a judge's id."""
+    return int(name) if name.isdigit() else None
 
 
 def changed(cells):
@@ -62,9 +72,10 @@ def after_save(result, cells, trade, criterion_id):
         return 302, redirect(url_for("judging.sheet", trade_id=trade.id, criterion=criterion_id))
     for problem in result.problems:
         flash_problem(problem)
-    # A recused cell is never on the sheet, so its refusal cannot stand beside it: say it here.
-    for problem in {p.message: p for p in result.problems_by_cell.values()
-                    if p.message in judging.RECUSALS}.values():
+    # A recused cell or one of no entrant of the trade is never on the sheet, so its refusal
+    # cannot stand beside it: say it here.
+    for problem in {p.message: p for k, p in result.problems_by_cell.items()
+                    if p.message in judging.RECUSALS or k.entrant_id == UNKNOWN_ROW}.values():
         flash_problem(problem)
     if result.stale:
         flash(_("Nothing was saved: some marks were changed by someone else since you "
@@ -75,5 +86,3 @@ def after_save(result, cells, trade, criterion_id):
         status = 422
     return status, render_cells(cells, result,
                                 lambda e, a: judging.CellKey(current_user.id, e, a))
-
-

@@ -18,6 +18,8 @@ from competition.web.access import refuse, role_required
 from competition.web.loaders import for_trade_id
 from competition.web.refusals import flash_problem
 
+NO_STATE = ({}, {}, {}, {})
+
 
 @bp.get("/")
 @role_required(*JUDGES)
@@ -35,10 +37,10 @@ def sheet(trade: Trade):
     except NotAllowed:
         refuse(f"not a judge of trade {trade.id}")
     form = forms.SheetForm()
-    state = ({}, {}, {}, {})
+    state = NO_STATE
     status = 200
     if request.method == "POST":
-        cells = submitted_cells(request.form)
+        cells = submitted_cells(request.form, judging.entrants_by_key(trade).get)
         if not form.validate_on_submit():
             status = 422
         else:
@@ -53,8 +55,13 @@ def sheet(trade: Trade):
                 status, state = after_save(result, cells, trade, criterion_id)
                 if status == 302:
                     return state
+    return sheet_page(trade, form, state, criterion_id), status
+
+
+def sheet_page(trade: Trade, form: forms.SheetForm, state=NO_STATE, criterion_id: int | None = None):
+    """The judge's sheet of ``trade`` (the current user a judge of it), showing ``state``."""
     data = judging.sheet(current_user, trade, criterion_id, locale())
-    return render_template("judging/sheet.html", data=data, form=form, state=state), status
+    return render_template("judging/sheet.html", data=data, form=form, state=state)
 
 
 @bp.get("/trades/<int:trade_id>/blank.xlsx")
@@ -67,5 +74,3 @@ def blank_sheet(trade: Trade):
             refuse(f"not a judge of trade {trade.id}")
     return downloads.xlsx(judging.blank_sheet(trade, current_user, _, locale()),
                 f"marking-sheet-{trade.code}.xlsx")
-
-

@@ -1,5 +1,6 @@
 """The database model, one module per part of the domain."""
 
+from competition.models.accounts import AccountEvent
 from competition.models.awards import AwardRule
 from competition.models.certificates import Certificate, CertificateKind, CertificateSettings
 from competition.models.counters import Counter
@@ -12,6 +13,7 @@ from competition.models.results import ResultLine, ResultVersion
 from competition.models.scoring import AuditAction, AuditEntry, Score
 
 __all__ = [
+    "AccountEvent",
     "Aspect",
     "AuditAction",
     "AuditEntry",

@@ -27,8 +27,10 @@ if TYPE_CHECKING:
 
 
 class Certificate(db.Model):
-    """One person's certificate. ``number`` is unique and stable (``HN2026-0007-0012``: event
-    code, the trade's sequence in the event, the running number in the trade)."""
+    """One person's certificate. ``number`` is unique and stable (``HN2026-0007-0012-K7QX2``:
+    event code, the trade's sequence in the event, the running number in the trade and a random
+    check code, so that numbers cannot be guessed from one another; certificates issued before
+    check codes existed keep their shorter numbers)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(sa.String(60), unique=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -22,7 +23,12 @@ if TYPE_CHECKING:
     from competition.models.people import JudgeAssignment
 
 
-__all__ = ["Delegation", "EntryType", "Event", "Trade", "TradeStatus"]
+__all__ = ["Delegation", "EntryType", "Event", "Trade", "TradeStatus", "new_stamp"]
+
+
+def new_stamp() -> str:
+    """A random results stamp (128 bits in hex): it never repeats."""
+    return secrets.token_hex(16)
 
 
 class Event(Bilingual, db.Model):
@@ -36,13 +42,18 @@ class Event(Bilingual, db.Model):
     end_date: Mapped[date | None]
     scaling: Mapped[str] = mapped_column(sa.String(20), default="raw")
     medal_order: Mapped[str] = mapped_column(sa.String(10), default="gold")
-    # Publication (services/results.py): an embargo hides every result until it is released
-    # (closing ceremony); criterion marks go public only when the organizer allows;
-    # results_version is bumped by every change of public results (cache keys, ETags).
+    # Publication (services/results): an embargo hides every result until it is released
+    # (closing ceremony); criterion marks go public only when the organizer allows. Every change
+    # of public results bumps results_version and draws a new random results_stamp, in its own
+    # transaction: cache keys and ETags are built on the stamp, which never repeats (not even
+    # after the database is restored from a backup while a shared cache still holds entries
+    # made since) and tells nothing about how many changes there were.
     results_embargoed: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     results_released_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     criterion_marks_public: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     results_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    results_stamp: Mapped[str] = mapped_column(sa.String(32), default=new_stamp,
+                                               server_default="")
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     delegations: Mapped[list[Delegation]] = relationship(

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_login import UserMixin
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from competition.domain.accounts import fold_username
 from competition.domain.roles import Role
 from competition.extensions import db
 from competition.models.base import enum_column, utcnow
@@ -21,7 +22,13 @@ __all__ = ["JudgeAssignment", "Role", "User"]
 
 
 class User(UserMixin, db.Model):
-    """An account. Everyone but an administrator belongs to one event."""
+    """An account. Everyone but an administrator belongs to one event.
+
+    The username is stored case-folded (``competition.domain.accounts.fold_username``) and
+    compared in that form, the same on every database. ``must_change_password`` is set when
+    someone other than the holder chose the password (an initial password, a reset): every
+    page then sends the holder to change it first.
+    """
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(sa.String(64), unique=True)
@@ -36,6 +43,7 @@ class User(UserMixin, db.Model):
     )
     is_enabled: Mapped[bool] = mapped_column(default=True)
     session_version: Mapped[int] = mapped_column(default=1)
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
@@ -48,6 +56,10 @@ class User(UserMixin, db.Model):
     __table_args__ = (
         sa.CheckConstraint("role = 'administrator' OR event_id IS NOT NULL", name="event_scoped"),
     )
+
+    @validates("username")
+    def _fold_username(self, _key: str, username: str) -> str:
+        return fold_username(username)
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses disabled accounts

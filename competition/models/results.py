@@ -1,10 +1,13 @@
 """Published results: per trade, a sequence of frozen versions (1, 2, ... — amendments after 1).
 
-Public pages, the API, the medal table and certificates read these rows only, never live marks: a
-version holds every entrant's place, scores, award and the display data (names, numbers,
-delegation) exactly as they were published. Versions are never changed or deleted, so an amended
-result keeps its history and the awards of any earlier version can still be compared (certificates
-of a changed award are revoked and reissued).
+Public pages, the API, the medal table and certificates read these rows only, never live marks
+or live set-up: a version holds every entrant's place, scores, award and the display data (names,
+numbers, delegation) and the trade's public facts (its names, whether it is a demonstration
+trade, how its awards and the event's medal table name them) exactly as they were published. A
+later change of the trade or of an award rule reaches the public only with an amendment.
+Versions are never changed or deleted, so an amended result keeps its history and the awards of
+any earlier version can still be compared (certificates of a changed award are revoked and
+reissued).
 """
 
 from __future__ import annotations
@@ -38,7 +41,16 @@ class ResultVersion(db.Model):
     published_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("user.id", ondelete="SET NULL"))
     scaling: Mapped[str] = mapped_column(sa.String(20), default="raw")
+    # How this trade's awards are named ("medals" or "prizes", its effective award rule's), and
+    # how the event's medal table names its columns (the event's award rule's), when published.
     labels: Mapped[str] = mapped_column(sa.String(10), default="medals")
+    medal_labels: Mapped[str] = mapped_column(sa.String(10), default="medals",
+                                              server_default="medals")
+    # The trade as the public was shown it: its names, and whether it is a demonstration trade
+    # (not counted in the medal table).
+    trade_name_zh: Mapped[str] = mapped_column(sa.String(100), default="", server_default="")
+    trade_name_en: Mapped[str] = mapped_column(sa.String(100), default="", server_default="")
+    is_demonstration: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # The marking scheme's criteria as published: [{"id", "code", "name_zh", "name_en"}].
     criteria: Mapped[list] = mapped_column(sa.JSON, default=list)
 

@@ -1,20 +1,32 @@
 """Public pages: event home, a trade's results, the medal table, a delegation, the live board and
 the certificate verification page. Everything shown comes from published versions of released
-results (services.results); no page shows an ID number or a phone."""
+results (services.results), with the trades' names and demonstration flags as published; no page
+shows an ID number or a phone. The pages set no cookie for a visitor who has none, so proxies
+and CDNs may keep them (``web.caching``)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, make_response, render_template, request
+import logging
+
+from flask import Blueprint, jsonify, render_template, request
 from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_wtf.csrf import generate_csrf
 
 from competition.domain.medal_table import Order
 from competition.models import Event
-from competition.services import certificates, results
+from competition.services import certificates, results, throttle
 from competition.web import caching
 from competition.web.loaders import delegation_or_404, public_event_or_404, trade_or_404
 
 bp = Blueprint("public", __name__)
+bp.before_request(caching.public_request)
+log = logging.getLogger("competition.public")
 BAR_CHART_SIZE = 10
+# Verifications per address and window: plenty for anyone holding certificates, far too few to
+# guess numbers (each has a random check code besides).
+VERIFY_LIMIT = 30
+VERIFY_WINDOW = 60
 
 
 def _order(event: Event) -> str:
@@ -34,8 +46,8 @@ def event_home(event_code: str):
     def render():
         states = results.trade_states(event)
         return render_template("public/event.html", event=event, public=results.is_public(event),
-                               competition=[s for s in states if not s.trade.is_demonstration],
-                               demonstration=[s for s in states if s.trade.is_demonstration])
+                               competition=[s for s in states if not s.demonstration],
+                               demonstration=[s for s in states if s.demonstration])
     return caching.page(event, render)
 
 
@@ -96,11 +108,37 @@ def board(event_code: str):
 @bp.get("/verify")
 @bp.get("/verify/<number>")
 def verify(number: str | None = None):
-    """Whether a certificate number is genuine and valid, for whom and for what; revoked
-    certificates name their replacement. Not cached: a revocation shows at once."""
+    """Whether a certificate number is genuine and valid, for whom and for what, once its
+    results are public; revoked certificates name their replacement. Limited per address; not
+    cached: a revocation shows at once."""
     number = number or request.args.get("number", "")
-    found = certificates.verify(number) if number.strip() else None
-    response = make_response(render_template("public/verify.html", found=found,
-                                              number=certificates.normalise_number(number)))
+    shown = certificates.normalise_number(number)
+
+    def answer(found=None, refusal: str = "", status: int = 200):
+        return caching.uncached(lambda: (render_template(
+            "public/verify.html", found=found, number=shown, refusal=refusal), status))
+
+    if not number.strip():
+        return answer()
+    try:
+        wait = throttle.hit(f"verify:{request.remote_addr}", VERIFY_LIMIT, VERIFY_WINDOW)
+    except throttle.StoreUnavailable as error:
+        log.error("verification refused: the counter store is unavailable (%s)", error)
+        return answer(refusal=_("Verification is unavailable for a moment. Please try again in "
+                                "a few minutes."), status=503)
+    if wait:
+        response = answer(refusal=_("Too many verifications from your network. Please try again "
+                                    "in %(n)s seconds.", n=wait), status=429)
+        response.headers["Retry-After"] = str(wait)
+        return response
+    return answer(certificates.verify(number))
+
+
+@bp.get("/form-token")
+def form_token():
+    """A CSRF token for this visitor, which starts their session: public pages carry none, so
+    that every visitor gets the same copy; their language switch asks for one when it is used
+    (``static/js/public.js``)."""
+    response = jsonify({"csrf_token": generate_csrf()})
     response.cache_control.no_store = True
     return response

@@ -31,3 +31,11 @@ class ContestantForm(PersonForm):
 class StatusForm(FlaskForm):
     status = SelectField(_l("Status"), choices=choices(labels.ENTRANT_STATUSES))
     reason = StringField(_l("Reason"), filters=[clean_text], validators=[Length(max=300)])
+
+
+class IdSearchForm(FlaskForm):
+    """Find a contestant by full ID number: sent as a POST, so that the number stays out of
+    URLs and access logs."""
+
+    id_number = StringField(_l("ID number"), filters=[clean_text],
+                            validators=[DataRequired(), Length(max=30)])

@@ -30,6 +30,14 @@ from competition.web.paging import filters, page_number, safe_next
 bp = Blueprint("registration", __name__, url_prefix="/manage/events/<event_code>")
 
 
+@bp.after_request
+def no_store(response):
+    """Every registration page and list carries personal data (names, ID numbers, phones):
+    no browser or proxy keeps a copy."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def _person(form) -> Person:
     return Person(name=form.name.data, gender=form.gender.data or None, id_type=form.id_type.data,
                   id_number=form.id_number.data, birth_date=form.birth_date.data,
@@ -44,7 +52,20 @@ def contestants(event: Event):
     chosen = filters("q", "trade", "delegation", "status")
     page = registration.contestant_page(event, chosen, page_number())
     return render_template("registration/contestants.html", event=event, page=page,
-                           filters=chosen)
+                           filters=chosen, id_form=forms.IdSearchForm(formdata=None))
+
+
+@bp.post("/contestants/find")
+@for_event(*ORGANIZING)
+def find_contestant(event: Event):
+    """The list of the contestants with one full ID number (organizers only: a supervisor sees
+    masked numbers and must not be able to test a full one)."""
+    form = forms.IdSearchForm()
+    chosen = filters("q", "trade", "delegation", "status")
+    outcome = submit(form, lambda: registration.find_by_id_number(event, form.id_number.data))
+    page = outcome.value if outcome else registration.contestant_page(event, chosen, 1)
+    return render_template("registration/contestants.html", event=event, page=page,
+                           filters=chosen, id_form=form, by_id=bool(outcome)), form_status(form)
 
 
 @bp.route("/contestants/new", methods=["GET", "POST"])

@@ -16,7 +16,7 @@ from competition.domain.roles import Role, organizes, reads_everything
 from competition.extensions import db
 from competition.models import Event, JudgeAssignment, Trade
 from competition.results.forms import AmendForm
-from competition.services import results
+from competition.services import publishing, results
 from competition.web.access import ORGANIZING, READING, refuse
 from competition.web.actions import attempt
 from competition.web.loaders import for_event, for_trade
@@ -56,6 +56,7 @@ def trade_results(event: Event, trade: Trade):
     return render_template("results/trade.html", event=event, trade=trade,
                            provisional=results.provisional(trade, current_user),
                            history=results.versions(trade),
+                           unpublished=results.unpublished_facts(trade),
                            organizing=organizes(current_user.role), form=AmendForm())
 
 
@@ -63,7 +64,7 @@ def trade_results(event: Event, trade: Trade):
 @for_trade(*ORGANIZING)
 def publish(event: Event, trade: Trade):
     _may_see(trade)
-    attempt(lambda: results.publish(trade, current_user),
+    attempt(lambda: publishing.publish(trade, current_user),
             _("Results of %(trade)s published.", trade=trade.name(str(get_locale()))))
     return redirect(url_for(".trade_results", event_code=event.code, trade_code=trade.code))
 
@@ -76,7 +77,7 @@ def amend(event: Event, trade: Trade):
     if not form.validate_on_submit():
         flash(_("Give the reason for the amendment; it is shown with the results."), "error")
     else:
-        attempt(lambda: results.amend(trade, current_user, form.reason.data),
+        attempt(lambda: publishing.amend(trade, current_user, form.reason.data),
                 lambda version: _("Amended results published (version %(n)s).",
                                   n=version.number))
     return redirect(url_for(".trade_results", event_code=event.code, trade_code=trade.code))
@@ -85,7 +86,7 @@ def amend(event: Event, trade: Trade):
 @bp.post("/publish-all")
 @for_event(*ORGANIZING)
 def publish_all(event: Event):
-    attempt(lambda: results.publish_all(event, current_user),
+    attempt(lambda: publishing.publish_all(event, current_user),
             lambda outcome: _("%(n)s trades published; %(left)s not published.",
                               n=len(outcome.published), left=len(outcome.skipped)))
     return redirect(url_for(".event_results", event_code=event.code))

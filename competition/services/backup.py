@@ -6,6 +6,12 @@ that reference a row already taken. Values are written as JSON lines, gzip-compr
 schema revision in the header; a restore refuses a file made for another schema. A reference to a
 row outside the event (say an administrator named in the audit log) is kept only if that row
 exists in the target database, else it is cleared when the column allows it.
+
+A backup holds ID numbers and phones: its file is written readable by its owner only (0600).
+Password hashes go in only when asked (``with_secrets``, for a copy that stays on the server):
+without them every account of the restored event has a password that matches nothing and must
+be given a new one (``reset-password``, or an administrator's "Make a new password"), which its
+holder then changes at the first login.
 """
 
 from __future__ import annotations
@@ -13,9 +19,11 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+import os
 from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import IO, Any
 
 import sqlalchemy as sa
@@ -26,6 +34,8 @@ from competition.models import Event
 from competition.services.errors import committing
 
 FORMAT = "competition-backup/1"
+# A password hash that matches no password (werkzeug reads it as no hash at all).
+NO_PASSWORD = "!left-out-of-the-backup"
 
 
 class BackupError(Exception):
@@ -85,19 +95,46 @@ def _event_rows(event_id: int) -> Iterator[tuple[str, dict]]:
         taken[table.name] = keys
 
 
-def dump(event: Event, out: IO[bytes]) -> dict[str, int]:
-    """Write the event's backup to ``out``; returns the number of rows per table."""
+def _without_secrets(name: str, row: dict) -> dict:
+    if name == "user":
+        return {**row, "password_hash": NO_PASSWORD, "must_change_password": True}
+    return row
+
+
+def dump(event: Event, out: IO[bytes], with_secrets: bool = False) -> dict[str, int]:
+    """Write the event's backup to ``out``; returns the number of rows per table. Password
+    hashes are left out unless ``with_secrets``."""
     counts: dict[str, int] = {}
     with gzip.GzipFile(fileobj=out, mode="wb") as stream:
         header = {"format": FORMAT, "event": event.code,
                   "revision": schema_revision(db.session.connection()),
-                  "made_at": datetime.now().isoformat()}
+                  "made_at": datetime.now().isoformat(), "secrets": with_secrets}
         stream.write((json.dumps(header) + "\n").encode())
         for name, row in _event_rows(event.id):
+            if not with_secrets:
+                row = _without_secrets(name, row)
             counts[name] = counts.get(name, 0) + 1
             line = {"t": name, "r": {k: _encode(v) for k, v in row.items()}}
             stream.write((json.dumps(line, ensure_ascii=False) + "\n").encode())
     return counts
+
+
+def write_file(event: Event, path: Path, with_secrets: bool = False) -> dict[str, int]:
+    """:func:`dump` into a file readable by its owner only (0600, an existing file too)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)
+    with os.fdopen(descriptor, "wb") as out:
+        return dump(event, out, with_secrets)
+
+
+def has_secrets(source: IO[bytes]) -> bool:
+    """Whether a backup file holds password hashes (files made before this was asked hold
+    them)."""
+    with gzip.GzipFile(fileobj=source, mode="rb") as stream:
+        try:
+            return bool(json.loads(stream.readline()).get("secrets", True))
+        except (ValueError, OSError, AttributeError) as error:
+            raise BackupError("This is not a backup file.") from error
 
 
 def restore(source: IO[bytes]) -> dict[str, int]:

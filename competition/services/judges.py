@@ -1,5 +1,11 @@
 """Judges: accounts for an event's judges and organizers, their trades (the panels) and the
-initial passwords handed out on paper."""
+initial passwords handed out on paper.
+
+A judge never marks their own delegation's entrants. Moving a judge into a delegation whose
+entrants they have marked already is refused while those marks stand, unless the organizer
+removes them in the same step, with a reason: they are deleted through the one writer of marks
+(``judging.record_marks``), each deletion in the audit log.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +16,12 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
+from competition.domain.accounts import AccountEventKind, username_problem
 from competition.domain.messages import N_, Problem
 from competition.domain.roles import JUDGING_STAFF, Role
 from competition.extensions import db
-from competition.models import Delegation, Event, JudgeAssignment, Trade, User
-from competition.services import accounts
+from competition.models import Delegation, Entrant, Event, JudgeAssignment, Score, Trade, User
+from competition.services import accounts, judging
 from competition.services.errors import Invalid, NotAllowed, committing
 from competition.spreadsheets.writer import SheetSpec, write_workbook
 
@@ -30,10 +37,18 @@ class Credential:
     trades: str
 
 
+USERNAME_TAKEN = N_("This username is taken.")
+MARKS_OF_NEW_DELEGATION = N_(
+    "This judge has %(n)s marks for entrants of this delegation, whom they may not mark. "
+    "To change the delegation, remove those marks: tick the box and give the reason.")
+
+
 def _check_user(event: Event, data: dict, user: User | None) -> None:
     problems: dict[str | None, Problem] = {}
-    if accounts.username_taken(data["username"], user.id if user else None):
-        problems["username"] = Problem(N_("This username is taken."))
+    if problem := username_problem(data["username"]):
+        problems["username"] = problem
+    elif accounts.username_taken(data["username"], user.id if user else None):
+        problems["username"] = Problem(USERNAME_TAKEN)
     delegation_id = data.get("delegation_id")
     delegation = db.session.get(Delegation, delegation_id) if delegation_id else None
     if delegation_id and (delegation is None or delegation.event_id != event.id):
@@ -66,26 +81,62 @@ def _set_trades(user: User, trades: list[Trade]) -> None:
             assignment.is_chief = False
 
 
-def create_judge(event: Event, data: dict) -> Credential:
+def create_judge(event: Event, data: dict, actor: User | None = None) -> Credential:
     """Add a judge, chief judge or supervisor with a generated password (returned once)."""
     _check_user(event, data, None)
-    with committing(Problem(N_("This username is taken.")), "username"):
+    with committing(Problem(USERNAME_TAKEN), "username"):
         account = accounts.create_user(data["username"], data["name"], Role(data["role"]), event,
-                                       delegation_id=data.get("delegation_id") or None)
+                                       delegation_id=data.get("delegation_id") or None,
+                                       actor=actor)
         _set_trades(account.user, _event_trades(event, data.get("trade_ids") or ()))
     return credential(account.user, account.password)
 
 
-def update_judge(event: Event, user: User, data: dict) -> User:
+def marks_for_delegation(user: User, delegation_id: int) -> list[judging.MarkChange]:
+    """The deletions of every mark ``user`` gave an entrant of the delegation (any trade)."""
+    rows = db.session.execute(
+        sa.select(Score.trade_id, Score.entrant_id, Score.aspect_id, Score.version)
+        .join(Entrant, Entrant.id == Score.entrant_id)
+        .where(Score.judge_id == user.id, Entrant.delegation_id == delegation_id)
+        .order_by(Score.id)).all()
+    return [judging.MarkChange(judging.CellKey(user.id, r.entrant_id, r.aspect_id), r.trade_id,
+                               None, r.version, "") for r in rows]
+
+
+def update_judge(event: Event, user: User, data: dict, actor: User | None = None) -> User:
+    """Change a judge's account. A new delegation is re-checked for recusal: refused while the
+    judge has marks for its entrants, unless ``data["remove_marks"]`` and a
+    ``data["removal_reason"]`` say to delete them, in the same transaction, audited."""
     if user.role not in JUDGING_STAFF or user.event_id != event.id:
         raise NotAllowed(Problem(N_("This account is not one of this event's judges.")))
     _check_user(event, data, user)
-    with committing(Problem(N_("This username is taken.")), "username"):
+    delegation_id = data.get("delegation_id") or None
+    moved = delegation_id != user.delegation_id
+    removals = marks_for_delegation(user, delegation_id) if moved and delegation_id else []
+    reason = (data.get("removal_reason") or "").strip()
+    if removals and not data.get("remove_marks"):
+        raise Invalid({"remove_marks": Problem(MARKS_OF_NEW_DELEGATION, {"n": len(removals)})})
+    if removals and not reason:
+        raise Invalid({"removal_reason": Problem(N_("Give the reason for removing the marks."))})
+    with committing(Problem(USERNAME_TAKEN), "username"):
+        before = user.delegation.code if user.delegation else ""
         user.name = data["name"]
         user.username = data["username"]
         user.role = Role(data["role"])
-        user.delegation_id = data.get("delegation_id") or None
+        user.delegation_id = delegation_id
         _set_trades(user, _event_trades(event, data.get("trade_ids") or ()))
+        db.session.flush()  # a taken username fails here, as a field problem
+        if moved:
+            after = db.session.get(Delegation, delegation_id).code if delegation_id else ""
+            detail = f"{before or '-'} → {after or '-'}" + (f" · {reason}" if removals else "")
+            accounts.record(AccountEventKind.DELEGATION_CHANGED, user, actor, detail)
+        if removals:
+            try:
+                # The one writer of marks; it commits this whole step, or nothing of it.
+                judging.record_marks(actor, event.id, removals,
+                                     f"recusal after a delegation change: {reason}")
+            except judging.StaleCells:
+                raise NotAllowed(Problem(N_("Marks changed meanwhile; try again."))) from None
     return user
 
 
@@ -165,10 +216,13 @@ def organizers(event: Event) -> list[User]:
         User.event_id == event.id, User.role == Role.ORGANIZER).order_by(User.name)))
 
 
-def create_organizer(event: Event, data: dict) -> Credential:
+def create_organizer(event: Event, data: dict, actor: User | None = None) -> Credential:
     """An organizer account for the event (made by an administrator), password shown once."""
+    if problem := username_problem(data["username"]):
+        raise Invalid({"username": problem})
     if accounts.username_taken(data["username"]):
-        raise Invalid({"username": Problem(N_("This username is taken."))})
-    with committing(Problem(N_("This username is taken.")), "username"):
-        account = accounts.create_user(data["username"], data["name"], Role.ORGANIZER, event)
+        raise Invalid({"username": Problem(USERNAME_TAKEN)})
+    with committing(Problem(USERNAME_TAKEN), "username"):
+        account = accounts.create_user(data["username"], data["name"], Role.ORGANIZER, event,
+                                       actor=actor)
     return credential(account.user, account.password)

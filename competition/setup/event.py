@@ -97,7 +97,8 @@ def delete_delegation(event: Event, delegation_id: int):
 @for_event(Role.ADMINISTRATOR)
 def organizers(event: Event):
     form = forms.OrganizerForm()
-    if done := submit(form, lambda: judges.create_organizer(event, form.data)):
+    actor = current_user._get_current_object()
+    if done := submit(form, lambda: judges.create_organizer(event, form.data, actor)):
         return credentials_page(event, [done.value])
     return render_template("setup/organizers.html", event=event, form=form,
                            organizers=judges.organizers(event)), form_status(form)

@@ -1,20 +1,40 @@
-"""Set-up pages for judges: the list, accounts, passwords and the panels of trades."""
+"""Set-up pages for judges: the list, accounts, passwords, the account log and the panels of
+trades."""
 
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from wtforms import BooleanField, StringField
+from wtforms.validators import Length
 
-from competition.domain.roles import JUDGING_STAFF
+from competition.domain.accounts import ACCOUNT_EVENTS, may_reset_password
+from competition.domain.roles import JUDGING_STAFF, Role
 from competition.forms import setup as forms
-from competition.forms.fields import options
+from competition.forms.fields import clean_text, options
 from competition.models import Event, Trade, User
 from competition.services import accounts, judges
 from competition.setup.blueprint import bp, credentials_page
-from competition.web.access import ORGANIZING, READING
+from competition.web.access import ORGANIZING, READING, refuse
 from competition.web.actions import attempt, form_status, submit
 from competition.web.loaders import for_event, for_trade, in_event_or_404
 from competition.web.paging import filters, page_number
+
+
+class JudgeEditForm(forms.JudgeForm):
+    """The judge form when editing: a new delegation whose entrants the judge has marked is
+    taken only with those marks removed, with the reason (shown when the service asks)."""
+
+    remove_marks = BooleanField(_l("Remove this judge's marks for entrants of the new delegation"))
+    removal_reason = StringField(_l("Reason for removing the marks"), filters=[clean_text],
+                                 validators=[Length(max=300)])
+
+
+def _actor() -> User:
+    return current_user._get_current_object()
+
 
 # --- judges ------------------------------------------------------------------------------------
 
@@ -26,7 +46,7 @@ def assign_form(event: Event) -> forms.AssignmentForm:
 
 
 def _judge_form(event: Event, obj=None) -> forms.JudgeForm:
-    form = forms.JudgeForm(obj=obj)
+    form = (JudgeEditForm if obj is not None else forms.JudgeForm)(obj=obj)
     form.delegation_id.choices = options([(0, _("— none —"))] + [
         (d.id, f"{d.code} {d.name_zh}") for d in event.delegations])
     form.trade_ids.choices = options((t.id, f"{t.code} {t.name_zh}") for t in event.trades)
@@ -48,7 +68,7 @@ def judge_list(event: Event):
 @for_event(*ORGANIZING)
 def new_judge(event: Event):
     form = _judge_form(event)
-    if done := submit(form, lambda: judges.create_judge(event, form.data)):
+    if done := submit(form, lambda: judges.create_judge(event, form.data, _actor())):
         return credentials_page(event, [done.value])
     return render_template("setup/simple_form.html", event=event, form=form, title=_("New judge"),
                            back=url_for(".judge_list", event_code=event.code)), form_status(form)
@@ -67,26 +87,46 @@ def _judge_of(event: Event, user_id: int) -> User:
 def edit_judge(event: Event, user_id: int):
     user = _judge_of(event, user_id)
     form = _judge_form(event, user)
-    if submit(form, lambda: judges.update_judge(event, user, form.data), _("Saved.")):
+    outcome = submit(form, lambda: judges.update_judge(event, user, form.data, _actor()),
+                     _("Saved."))
+    if outcome:
         return redirect(url_for(".judge_list", event_code=event.code))
-    return render_template("setup/judge_form.html", event=event, form=form, user=user), \
-        form_status(form)
+    removal = bool(form.remove_marks.data or form.remove_marks.errors or form.removal_reason.errors)
+    return render_template("setup/judge_form.html", event=event, form=form, user=user,
+                           removal=removal), form_status(form, outcome=outcome)
 
 
 @bp.post("/events/<event_code>/judges/<int:user_id>/password")
 @for_event(*ORGANIZING)
 def reset_password(event: Event, user_id: int):
-    user = _judge_of(event, user_id)
-    password = accounts.reset_password(user)
-    return credentials_page(event, [judges.credential(user, password)])
+    """A new password for one of the event's accounts: an organizer's judges; an
+    administrator's anyone of the event (chief judges, supervisors and organizers too)."""
+    user = in_event_or_404(User, user_id, event)
+    if not may_reset_password(current_user.role, user.role):
+        refuse(f"may not reset the password of a {user.role}")
+    if done := attempt(lambda: accounts.reset_password(_actor(), user)):
+        return credentials_page(event, [judges.credential(user, done.value)])
+    if user.role == Role.ORGANIZER:
+        return redirect(url_for(".organizers", event_code=event.code))
+    return redirect(url_for(".edit_judge", event_code=event.code, user_id=user.id))
 
 
 @bp.post("/events/<event_code>/judges/<int:user_id>/enabled")
 @for_event(*ORGANIZING)
 def set_enabled(event: Event, user_id: int):
     user = _judge_of(event, user_id)
-    attempt(lambda: accounts.set_enabled(user, request.form.get("enabled") == "1"), _("Saved."))
+    attempt(lambda: accounts.set_enabled(_actor(), user, request.form.get("enabled") == "1"),
+            _("Saved."))
     return redirect(url_for(".edit_judge", event_code=event.code, user_id=user.id))
+
+
+@bp.get("/events/<event_code>/accounts")
+@for_event(*READING)
+def account_log(event: Event):
+    """Who created, reset, changed, disabled or moved which account, and when (supervisors
+    read it beside the audit log of marks)."""
+    return render_template("setup/account_log.html", event=event,
+                           page=accounts.account_log(event, page_number()), kinds=ACCOUNT_EVENTS)
 
 
 def _panel_url(event: Event, trade) -> str:

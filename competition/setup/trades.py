@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from competition.forms import setup as forms
 from competition.forms.fields import options
 from competition.models import Aspect, Criterion, Event, Trade
-from competition.services import judges, judging, setup
+from competition.services import judges, judging, results, setup
 from competition.setup.blueprint import bp
 from competition.setup.judges import assign_form
 from competition.web.access import ORGANIZING, READING
@@ -43,13 +43,22 @@ def new_trade(event: Event):
         form_status(form)
 
 
+def _say_amendment_needed(trade: Trade) -> None:
+    """A published trade's public facts reach the public only with an amendment: say so."""
+    if results.unpublished_facts(trade):
+        flash(_("The results of this trade are published: the public keeps seeing the trade "
+                "as published until you publish an amendment with its reason."), "info")
+
+
 @bp.route("/events/<event_code>/trades/<trade_code>/edit", methods=["GET", "POST"])
 @for_trade(*ORGANIZING)
 def edit_trade(event: Event, trade: Trade):
     form = forms.TradeForm(obj=trade)
     if submit(form, lambda: setup.save_trade(event, trade, form.data), _("Saved.")):
+        _say_amendment_needed(trade)
         return redirect(_trade_url(event, trade))
-    return render_template("setup/trade_form.html", event=event, form=form, trade=trade), \
+    return render_template("setup/trade_form.html", event=event, form=form, trade=trade,
+                           published=bool(results.versions(trade))), \
         form_status(form)
 
 
@@ -75,7 +84,7 @@ def trade(event: Event, trade: Trade):
         aspect_form=aspect_form, problems=setup.scheme_problems(trade),
         rule=setup.effective_rule(trade), own_rule=setup.trade_rule(trade),
         panel=judges.panel(trade), assign_form=assign_form(event),
-        thin=judging.thin_panels(trade),
+        thin=judging.thin_panels(trade), unpublished=results.unpublished_facts(trade),
     )
 
 
@@ -133,16 +142,29 @@ def award_rule(event: Event, trade_code: str | None = None):
     trade = trade_or_404(event, trade_code) if trade_code else None
     record = setup.effective_rule(trade) if trade else setup.event_rule(event)
     form = forms.AwardRuleForm(data=setup.rule_as_form_data(record))
+    published = results.published_under_rule(event, trade)
     if submit(form, lambda: setup.save_rule(event, trade, setup.rule_form_data(form.data)),
               _("Award rule saved.")):
+        _say_awards_kept(published)
         return redirect(_trade_url(event, trade) if trade
                         else url_for(".dashboard", event_code=event.code))
-    return render_template("setup/award_rule.html", event=event, trade=trade, form=form), \
-        form_status(form)
+    return render_template("setup/award_rule.html", event=event, trade=trade, form=form,
+                           published=published), form_status(form)
+
+
+def _say_awards_kept(published: int) -> None:
+    """Published results keep their awards when a rule changes: say so, and how to change them."""
+    if published:
+        flash(_("Published trades that follow this rule: %(n)s. Their public results keep the "
+                "awards as published until you publish an amendment for each, with its reason.",
+                n=published), "info")
 
 
 @bp.post("/events/<event_code>/trades/<trade_code>/award-rule/delete")
 @for_trade(*ORGANIZING)
 def drop_award_rule(event: Event, trade: Trade):
-    attempt(lambda: setup.drop_override(trade), _("The trade now follows the event's award rule."))
+    published = results.published_under_rule(event, trade)
+    if attempt(lambda: setup.drop_override(trade),
+               _("The trade now follows the event's award rule.")):
+        _say_awards_kept(published)
     return redirect(_trade_url(event, trade))

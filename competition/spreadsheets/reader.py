@@ -14,7 +14,7 @@ import re
 import unicodedata
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from io import BytesIO
 
@@ -173,6 +173,15 @@ def _header_problems(
 
 # The limits of an upload when the caller names none (Limits is frozen, so one instance serves all).
 DEFAULT_LIMITS = Limits()
+# Columns a sheet may have beyond those an import reads: a title or notes column, a column of
+# row numbers, the columns a delegation added for itself.
+COLUMN_MARGIN = 40
+
+
+def limits_for(columns: Sequence[Column], limits: Limits = DEFAULT_LIMITS) -> Limits:
+    """``limits`` with the width a sheet read for ``columns`` may have: those columns plus
+    :data:`COLUMN_MARGIN` (never wider than ``limits`` already allows)."""
+    return replace(limits, max_columns=min(limits.max_columns, len(columns) + COLUMN_MARGIN))
 
 
 def read_table(
@@ -188,11 +197,13 @@ def read_table(
     named twice is reported and no rows are returned. Rows whose wanted cells are all blank are
     skipped; strings are stripped and blank ones read ``None``; numbers and dates keep the type
     openpyxl gives them (dates as :class:`datetime.datetime`) unless the column asks ``as_text``.
-    More than ``limits.max_rows`` data rows is reported as a problem, with no rows.
+    More than ``limits.max_rows`` data rows is reported as a problem, with no rows. A workbook
+    wider than ``columns`` allow (:func:`limits_for`) is refused before any cell is read.
 
     Raises :class:`UploadRefused` if :func:`check_xlsx` refuses the file or openpyxl cannot read
     it; nothing else escapes.
     """
+    limits = limits_for(columns, limits)
     check_xlsx(data, limits)
     try:
         with warnings.catch_warnings():

@@ -8,6 +8,14 @@ or fetch files (billion laughs, XXE). :func:`check_xlsx` looks at the raw bytes 
 :mod:`zipfile` only, reads every member through a bounded stream, and refuses the file with a
 :class:`~competition.domain.messages.Problem` the user can act on. Only a file that passes is
 handed to openpyxl.
+
+A sheet can also be small and still cost a lot once opened: openpyxl gives every row as many
+cells as the widest row has, and a marked-up copy of the file fills every cell of a bad row, so a
+9.7 KB file of 200 rows with one cell in column XFC (16,383) once took 1.46 GB. The worksheets'
+XML is therefore scanned while it streams (:class:`_SheetScan`): its rows, the rightmost cell of
+any row (by its reference, or by counting cells that carry none), and the ranges that openpyxl
+turns into one cell per position (merged cells, hyperlinks). A sheet wider than
+``Limits.max_columns`` or with a range past the limits is refused before any cell is read.
 """
 
 from __future__ import annotations
@@ -89,8 +97,14 @@ MSG_XML_DECLARATION = N_(
 MSG_TOO_MANY_ROWS = N_(
     "The sheet has more than %(limit)s rows. Split it into several files."
 )
+MSG_TOO_WIDE = N_(
+    "The sheet has cells as far right as column %(column)s; this file may use at most %(limit)s "
+    "columns. Delete the columns to the right of the table (or copy the table into a new "
+    "workbook) and upload it again."
+)
 # Rows above the data that a sheet may have: title lines and the header.
 _HEADER_ROOM = 10
+EXCEL_COLUMNS = 16_384  # A to XFD
 
 
 class UploadRefused(Exception):
@@ -114,6 +128,7 @@ class Limits:
     max_ratio: int = 100
     max_members: int = 2000
     max_rows: int = 50_000
+    max_columns: int = EXCEL_COLUMNS
 
 
 _RATIO_FLOOR = MiB
@@ -224,15 +239,14 @@ def _is_opendocument(archive: zipfile.ZipFile) -> bool:
 def _check_contents(
     archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], limits: Limits
 ) -> None:
-    """Stream every member with a running cap and scan it for XML declarations."""
+    """Stream every member with a running cap, scan it for XML declarations, and scan the
+    workbook's XML parts for their rows and width (:class:`_SheetScan`)."""
     expanded = 0
     for member in members:
         tail = b""
-        # Rows are counted while streaming, so that a sheet far over the limit is refused here,
-        # before openpyxl spends seconds reading it. "<row " and "<row>" are 5 bytes long: the
-        # last 4 bytes of the previous chunk are enough to find one split between two chunks.
-        is_sheet = member.filename.startswith("xl/worksheets/")
-        rows = 0
+        name = member.filename.lower()
+        scan = _SheetScan(limits) if name.startswith("xl/") and name.endswith(".xml") \
+            and not name.endswith("sharedstrings.xml") else None
         try:
             with archive.open(member) as stream:
                 while chunk := stream.read(_CHUNK):
@@ -244,14 +258,94 @@ def _check_contents(
                     window = tail + chunk
                     if _DECLARATION_RE.search(window):
                         raise _refuse(MSG_XML_DECLARATION)
-                    if is_sheet:
-                        joined = tail[-4:] + chunk
-                        rows += joined.count(b"<row ") + joined.count(b"<row>")
-                        if rows > limits.max_rows + _HEADER_ROOM:
-                            raise _refuse(MSG_TOO_MANY_ROWS, limit=limits.max_rows)
+                    if scan is not None:
+                        scan.feed(chunk)
                     tail = window[-_LONGEST_DECLARATION:]
         except UploadRefused:
             raise
         except Exception:  # bad CRC, truncated data, unsupported compression, lying sizes
             raise _refuse(MSG_CORRUPT) from None
     _check_ratio(expanded, members, limits)
+
+
+# An element a worksheet gives one cell (c), a row (row), or a range of cells that openpyxl
+# makes one cell per position of (mergeCell, hyperlink), with its attributes; any namespace prefix.
+_TAG = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?(row|c|mergeCell|hyperlink)(?=[\s/>])([^<>]*)")
+_CELL_REFERENCE = re.compile(rb"""(?:^|\s)r\s*=\s*["']\s*\$?([A-Za-z]{1,4})""")
+_RANGE = re.compile(rb"""(?:^|\s)ref\s*=\s*["']([^"']*)["']""")
+_CORNER = re.compile(rb"\$?([A-Za-z]{0,4})\$?([0-9]{0,9})")
+EXCEL_ROWS = 1_048_576
+_LONGEST_TAG = MiB  # no workbook writes a tag this long; a longer one is not scanned further
+
+
+def column_number(letters: bytes | str) -> int:
+    """``b"A"`` -> 1, ``b"XFC"`` -> 16,383 (letters of any case)."""
+    number = 0
+    for letter in letters.upper() if isinstance(letters, str) else letters.upper().decode():
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def column_letters(number: int) -> str:
+    """16,383 -> ``"XFC"``."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+class _SheetScan:
+    """Rows and width of one XML part, fed in chunks as it streams.
+
+    Tags are cut at the last ``<`` of a chunk (text and attribute values never hold one), so a
+    tag split between two chunks is read whole with the next. A cell's column is its reference
+    (``r="XFC201"``), or one past the previous cell of the row when it has none, as openpyxl
+    reads it.
+    """
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.rows = 0
+        self.column = 0
+        self.pending = b""
+
+    def feed(self, chunk: bytes) -> None:
+        data = self.pending + chunk
+        cut = data.rfind(b"<")
+        if cut == -1 or data.find(b">", cut) != -1:
+            part, self.pending = data, b""
+        else:
+            part, self.pending = data[:cut], data[cut:]
+            if len(self.pending) > _LONGEST_TAG:
+                raise _refuse(MSG_CORRUPT)
+        for name, attributes in _TAG.findall(part):
+            if name == b"c":
+                reference = _CELL_REFERENCE.search(attributes)
+                self.column = column_number(reference[1]) if reference else self.column + 1
+                if self.column > self.limits.max_columns:
+                    raise self._too_wide(self.column)
+            elif name == b"row":
+                self.column = 0
+                self.rows += 1
+                if self.rows > self.limits.max_rows + _HEADER_ROOM:
+                    raise _refuse(MSG_TOO_MANY_ROWS, limit=self.limits.max_rows)
+            else:
+                self._check_range(attributes)
+
+    def _check_range(self, attributes: bytes) -> None:
+        """A range's corners within the limits; a whole row (``3:3``) spans every column, a
+        whole column (``C:C``) every row."""
+        found = _RANGE.search(attributes)
+        for corner in re.split(rb"[\s:]+", found[1].strip()) if found else ():
+            parts = _CORNER.fullmatch(corner)
+            letters, row = parts.groups() if parts else (b"", b"")
+            column = column_number(letters) if letters else EXCEL_COLUMNS
+            if column > self.limits.max_columns:
+                raise self._too_wide(column)
+            if (int(row) if row else EXCEL_ROWS) > self.limits.max_rows + _HEADER_ROOM:
+                raise _refuse(MSG_TOO_MANY_ROWS, limit=self.limits.max_rows)
+
+    def _too_wide(self, column: int) -> UploadRefused:
+        shown = column_letters(column) if column <= EXCEL_COLUMNS else str(column)
+        return _refuse(MSG_TOO_WIDE, column=shown, limit=self.limits.max_columns)

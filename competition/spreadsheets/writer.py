@@ -246,19 +246,27 @@ def write_workbook(sheets: Iterable[SheetSpec], out: BinaryIO | None = None) -> 
     return buffer.getvalue()
 
 
+_UPLOAD_LIMITS = Limits()
+
+
 def annotate_errors(
-    data: bytes, problems_by_row: Mapping[int, Sequence[str]], header_row: int
+    data: bytes, problems_by_row: Mapping[int, Sequence[str]], header_row: int,
+    limits: Limits = _UPLOAD_LIMITS,
 ) -> bytes:
     """A copy of the uploaded workbook ``data`` marked up for the user to fix.
 
     On the first sheet, a column headed "错误 / Errors" (reused if the file already has one from
     an earlier report, its old marks cleared) gives the reasons for each row in
     ``problems_by_row`` (1-based Excel row number -> translated messages), one per line, and
-    those rows are filled light red. ``data`` is checked again with
-    :func:`~competition.spreadsheets.safety.check_xlsx` before it is opened; raises
+    those rows are filled light red as far as the header reaches. ``data`` is checked again
+    with :func:`~competition.spreadsheets.safety.check_xlsx` under ``limits`` (those it was read
+    with) before it is opened; raises
     :class:`~competition.spreadsheets.safety.UploadRefused` if it cannot be.
+
+    Only the header's width and the errors column are filled: a stray cell far to the right
+    costs one cell, not a row of them.
     """
-    check_xlsx(data, Limits())
+    check_xlsx(data, limits)
     buffer = BytesIO()
     try:
         with warnings.catch_warnings():
@@ -272,7 +280,7 @@ def annotate_errors(
 
 
 def _mark_rows(sheet: Worksheet, problems_by_row: Mapping[int, Sequence[str]], header: int) -> None:
-    column = _errors_column(sheet, header)
+    column, width = _errors_column(sheet, header)
     _store(sheet.cell(header, column), ERRORS_HEADER).font = _BOLD
     sheet.column_dimensions[get_column_letter(column)].width = MAX_WIDTH
     for number, messages in sorted(problems_by_row.items()):
@@ -280,20 +288,24 @@ def _mark_rows(sheet: Worksheet, problems_by_row: Mapping[int, Sequence[str]], h
             continue
         cell = _store(sheet.cell(number, column), "\n".join(messages))
         cell.alignment = _WRAP
-        for fill_column in range(1, column + 1):
+        for fill_column in (*range(1, width + 1), column):
             sheet.cell(number, fill_column).fill = _ERROR_FILL
 
 
-def _errors_column(sheet: Worksheet, header_row: int) -> int:
-    """The errors column of an earlier report (its marks cleared), or the next free column."""
-    for cell in sheet[header_row]:
-        if cell.value == ERRORS_HEADER:
-            for row in range(header_row + 1, sheet.max_row + 1):
-                old = sheet.cell(row, cell.column)
-                if old.value is not None:
-                    old.value = None
-                    for fill_column in range(1, cell.column + 1):
-                        if sheet.cell(row, fill_column).fill == _ERROR_FILL:
-                            sheet.cell(row, fill_column).fill = PatternFill()
-            return cell.column
-    return sheet.max_column + 1
+def _errors_column(sheet: Worksheet, header_row: int) -> tuple[int, int]:
+    """(the errors column, the width of the header before it): the column of an earlier report
+    (its marks and fills cleared), or the next free one."""
+    headers = [cell for cell in sheet[header_row] if cell.value is not None]
+    earlier = next((cell.column for cell in headers if cell.value == ERRORS_HEADER), None)
+    width = max((cell.column for cell in headers if cell.column != earlier), default=1)
+    if earlier is None:
+        return sheet.max_column + 1, width
+    for row in range(header_row + 1, sheet.max_row + 1):
+        old = sheet.cell(row, earlier)
+        if old.value is None:
+            continue
+        old.value = None
+        for fill_column in (*range(1, width + 1), earlier):
+            if sheet.cell(row, fill_column).fill == _ERROR_FILL:
+                sheet.cell(row, fill_column).fill = PatternFill()
+    return earlier, width

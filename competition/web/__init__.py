@@ -1,5 +1,6 @@
-"""What every blueprint shares: loading objects with their scope (``loaders``), roles and what
-templates may ask (``access``), one mapping from a refusal to a message and a status
+"""What every blueprint shares: loading objects with their scope (``loaders``), roles, what
+templates may ask, the forced password change and pages kept out of caches (``access``), the
+answers to refused logins (``login_limits``), one mapping from a refusal to a message and a status
 (``refusals``), file downloads (``downloads``), names of choices (``labels``), template filters
 (``filters``), list paging (``paging``), HTTP caching of public pages (``caching``) and the
 security settings of every response (``security``).
@@ -62,4 +63,6 @@ def init_app(app: Flask) -> None:
 
     for code in ERROR_PAGES:
         app.register_error_handler(code, error_page(code))
+    app.before_request(access.password_change_first)
+    app.after_request(access.keep_out_of_caches)
     security.init_app(app)

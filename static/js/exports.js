@@ -1,15 +1,12 @@
-// Progress of a batch of certificates: polls the job's JSON every second until it is done or
-// failed, then shows the download link (or the error). Text is set with textContent only.
+// Progress of a background job (a batch of certificates, a large import): polls the job's JSON
+// every second and moves the counter and the bar; once the job is done or failed, reloads the
+// page, which then shows the outcome (the download, the import's summary, the retry button).
+// Without JavaScript the page refreshes itself while the job runs. Text is set with textContent.
 (function () {
   "use strict";
   var root = document.getElementById("job");
   if (!root) { return; }
   var url = root.getAttribute("data-url");
-  var labels = {
-    running: root.getAttribute("data-printing"),
-    done: root.getAttribute("data-done"),
-    failed: root.getAttribute("data-failed")
-  };
   var byId = function (id) { return document.getElementById(id); };
 
   function show(state) {
@@ -18,16 +15,6 @@
     var bar = byId("job-bar");
     bar.max = Math.max(1, state.total);
     bar.value = state.done;
-    if (labels[state.status]) { byId("job-status").textContent = labels[state.status]; }
-    if (state.error) {
-      byId("job-error").textContent = state.error;
-      byId("job-error").hidden = false;
-    }
-    if (state.download) {
-      var link = byId("job-download");
-      link.href = state.download;
-      link.hidden = false;
-    }
     return state.status === "done" || state.status === "failed";
   }
 
@@ -35,7 +22,11 @@
     fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (state) {
-        if (!state || !show(state)) { window.setTimeout(poll, 1000); }
+        if (state && show(state)) {
+          window.location.reload();
+        } else {
+          window.setTimeout(poll, 1000);
+        }
       })
       .catch(function () { window.setTimeout(poll, 3000); });
   }

@@ -62,6 +62,7 @@ CASES = {
     ("/manage/events/<event_code>/judges/<int:user_id>/edit", "POST"): ORGANIZE,
     ("/manage/events/<event_code>/judges/<int:user_id>/password", "POST"): ORGANIZE,
     ("/manage/events/<event_code>/judges/<int:user_id>/enabled", "POST"): ORGANIZE,
+    ("/manage/events/<event_code>/accounts", "GET"): READ,
     ("/manage/events/<event_code>/trades/<trade_code>/panel", "POST"): ORGANIZE,
     ("/manage/events/<event_code>/trades/<trade_code>/panel/<int:user_id>/remove", "POST"):
         ORGANIZE,

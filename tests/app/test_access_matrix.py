@@ -18,6 +18,7 @@ import sqlalchemy as sa
 
 from competition.extensions import db
 from competition.models import Score
+from competition.services import judging
 from tests.app.support import ROLES, World, client_for, outcome
 
 JUDGES_T1 = ("recused_judge", "judge", "chief_judge")
@@ -50,6 +51,7 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "public.delegation": {"GET": PUBLIC},
     "public.board": {"GET": PUBLIC},
     "public.verify": {"GET": PUBLIC},
+    "public.form_token": {"GET": PUBLIC},
     "api.medal_table": {"GET": PUBLIC},
     "api.trade_results": {"GET": PUBLIC},
     "api.board": {"GET": PUBLIC},
@@ -76,6 +78,7 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "setup.edit_judge": {"GET": ORGANIZE, "POST": ORGANIZE},
     "setup.reset_password": {"POST": ORGANIZE},
     "setup.set_enabled": {"POST": ORGANIZE},
+    "setup.account_log": {"GET": READ},
     "setup.add_to_panel": {"POST": ORGANIZE},
     "setup.remove_from_panel": {"POST": ORGANIZE},
     "setup.organizers": {"GET": allow("administrator"), "POST": allow("administrator")},
@@ -84,6 +87,7 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     # registration
     "registration.contestants": {"GET": READ},
     "registration.new_contestant": {"GET": ORGANIZE, "POST": ORGANIZE},
+    "registration.find_contestant": {"POST": ORGANIZE},
     "registration.edit_contestant": {"GET": ORGANIZE, "POST": ORGANIZE},
     "registration.entrant_status": {"POST": ORGANIZE},
     "registration.import_contestants": {"GET": ORGANIZE, "POST": ORGANIZE},
@@ -130,6 +134,8 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "exports.generate": {"POST": ORGANIZE},
     "exports.job": {"GET": ORGANIZE},
     "exports.job_progress": {"GET": ORGANIZE},
+    "exports.retry_job": {"POST": ORGANIZE},
+    "exports.job_passwords": {"POST": ORGANIZE},
     "exports.download": {"GET": ORGANIZE},
     "exports.issue": {"POST": ORGANIZE},
     "exports.certificate_list": {"GET": READ},
@@ -142,6 +148,7 @@ def _values(w: World, role: str) -> dict:
     spare = w.spares[role]
     return {"event_code": w.event_code, "trade_code": w.t1_code, "code": w.t1_code,
             "trade_id": w.t1_id, "entrant_id": w.e_d2, "contestant_id": w.contestant_id,
+            "entrant_key": judging.entrant_key(w.t1_id, w.e_d2),
             "delegation_id": spare.delegation_id, "delegation_code": w.d1_code,
             "criterion_id": w.criterion_id, "aspect_id": w.aspect_ids[0],
             "user_id": spare.judge_id, "conflict_id": spare.conflict_id, "job_id": w.job_id,
@@ -211,9 +218,9 @@ def test_access_matrix(app, matrix_world):
 
 
 def _cell(w: World, entrant_id: int, value: str = "30") -> dict:
-    aspect_id = w.aspect_ids[0]
-    return {f"m-{entrant_id}-{aspect_id}": value, f"v-{entrant_id}-{aspect_id}": "",
-            f"o-{entrant_id}-{aspect_id}": ""}
+    """One cell of the sheet, named as the sheet names it (the entrant's key in the trade)."""
+    row, aspect_id = judging.entrant_key(w.t1_id, entrant_id), w.aspect_ids[0]
+    return {f"m-{row}-{aspect_id}": value, f"v-{row}-{aspect_id}": "", f"o-{row}-{aspect_id}": ""}
 
 
 def _mark(judge_id: int, entrant_id: int) -> Decimal | None:

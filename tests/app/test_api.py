@@ -7,7 +7,7 @@ from flask_babel import refresh
 
 from competition.extensions import db
 from competition.models import AwardRule, Contestant, Role
-from competition.services import results
+from competition.services import publishing, results
 
 
 @pytest.fixture
@@ -82,7 +82,7 @@ def test_trade_results(medals, client):
 def test_trade_results_amended_and_criteria(medals, client):
     event, trades, organizer = medals
     trade = trades[0].trade
-    results.amend(trade, organizer, "Recount")
+    publishing.amend(trade, organizer, "Recount")
     results.set_criterion_marks_public(event, organizer, True)
     data = client.get(f"/api/v1/events/API1/trades/{trade.code}/results").get_json()
     assert data["amended"] and data["version"] == 2

@@ -23,11 +23,13 @@ def snapshot() -> dict[str, list]:
 
 
 def test_round_trip_restores_every_row(app):
+    """With its secrets (password hashes), which stay out unless asked for: see
+    test_trust_accounts_privacy.py."""
     demo.build("small")
     before = snapshot()
     assert len(before["contestant"]) == 69
     out = io.BytesIO()
-    counts = backup.dump(db.session.scalar(sa.select(Event)), out)
+    counts = backup.dump(db.session.scalar(sa.select(Event)), out, with_secrets=True)
     assert counts["contestant"] == 69
     db.session.rollback()
     empty_all_tables()

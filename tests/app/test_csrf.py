@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from competition import create_app
 from competition.extensions import db
-from competition.models import Delegation
+from competition.models import Delegation, Role, User
 from tests.app.support import PASSWORD, app_settings, csrf_token
 
 
@@ -90,3 +90,24 @@ def test_token_of_another_session_refused(csrf_app, browser, organizer_account):
     response = browser.post("/auth/login", data={"username": organizer_account.username,
                                                  "password": PASSWORD, "csrf_token": token})
     assert response.status_code == 400
+
+
+def test_a_password_reset_without_token_resets_nothing(browser, organizer_account, make_user):
+    judge = make_user(Role.JUDGE, organizer_account.event)
+    before = judge.password_hash
+    log_in(browser, organizer_account)
+    url = f"/manage/events/HN2026/judges/{judge.id}/password"
+    assert browser.post(url).status_code == 400
+    db.session.expire_all()
+    assert db.session.get(User, judge.id).password_hash == before
+    token = csrf_token(browser.get(f"/manage/events/HN2026/judges/{judge.id}/edit"))
+    assert browser.post(url, data={"csrf_token": token}).status_code == 200
+
+
+def test_the_id_number_search_needs_its_token(browser, organizer_account):
+    log_in(browser, organizer_account)
+    url = "/manage/events/HN2026/contestants/find"
+    assert browser.post(url, data={"id_number": "410102199903150014"}).status_code == 400
+    token = csrf_token(browser.get("/manage/events/HN2026/contestants"))
+    assert browser.post(url, data={"id_number": "410102199903150014",
+                                   "csrf_token": token}).status_code == 200

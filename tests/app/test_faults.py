@@ -133,13 +133,15 @@ def test_database_gone_during_a_sheet_save_writes_no_mark_and_no_audit_row(clien
                                                                           fault):
     """A judge's save either lands whole (marks and their audit rows) or not at all."""
     from competition.models import AuditEntry, Score
+    from competition.services import judging
     client = login(scene.judges[2])
     url = f"/judge/trades/{scene.trade.id}/sheet"
     cells = {}
     for entrant in scene.entrants:
-        cells[f"m-{entrant.id}-{scene.measurement.id}"] = "7.5"
-        cells[f"v-{entrant.id}-{scene.measurement.id}"] = ""
-        cells[f"o-{entrant.id}-{scene.measurement.id}"] = ""
+        key = judging.entrant_key(scene.trade.id, entrant.id)
+        cells[f"m-{key}-{scene.measurement.id}"] = "7.5"
+        cells[f"v-{key}-{scene.measurement.id}"] = ""
+        cells[f"o-{key}-{scene.measurement.id}"] = ""
     fault()
     assert client.post(url, data=cells).status_code == 500
     db.session.rollback()

@@ -488,7 +488,7 @@ def test_ids_out_of_range_are_not_found(app, matrix_world):
     values = {"event_code": matrix_world.event_code, "trade_code": matrix_world.t1_code,
               "code": matrix_world.t1_code,
               "kind": "trades", "which": "background", "delegation_code": matrix_world.d1_code,
-              "number": "x"}
+              "number": "x", "entrant_key": "x"}
     for rule in app.url_map.iter_rules():
         if not any(isinstance(c, IntegerConverter) for c in rule._converters.values()):
             continue

@@ -20,13 +20,18 @@ def sheet_url(s, **args):
                                                   if args else "")
 
 
+def key(entrant) -> str:
+    """How the judges' pages name an entrant (never by its id)."""
+    return judging.entrant_key(entrant.trade_id, entrant.id)
+
+
 def form_for(*cells):
     """POST data for cells given as (entrant, aspect, value, version, original)."""
     data = {}
     for entrant, aspect, value, version, original in cells:
-        data[f"m-{entrant.id}-{aspect.id}"] = value
-        data[f"v-{entrant.id}-{aspect.id}"] = "" if version is None else str(version)
-        data[f"o-{entrant.id}-{aspect.id}"] = original
+        data[f"m-{key(entrant)}-{aspect.id}"] = value
+        data[f"v-{key(entrant)}-{aspect.id}"] = "" if version is None else str(version)
+        data[f"o-{key(entrant)}-{aspect.id}"] = original
     return data
 
 
@@ -48,7 +53,7 @@ def test_the_sheet_is_never_cached_and_shows_every_cell(scene, login):
 def test_the_recused_cells_have_no_input(scene, login):
     html = login(scene.judges[0]).get(sheet_url(scene)).get_data(as_text=True)
     assert html.count('inputmode="decimal"') == 6
-    assert f'name="m-{scene.entrants[0].id}-' not in html
+    assert f'name="m-{key(scene.entrants[0])}-' not in html
 
 
 def test_saving_a_sheet_through_the_page(scene, login):
@@ -70,7 +75,7 @@ def test_a_bad_cell_is_shown_next_to_the_cell_and_nothing_is_saved(scene, login)
         (e, scene.measurement, "7.5", None, ""), (e, scene.judgement, "5", None, "")))
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert f'id="e-{e.id}-{scene.judgement.id}"' in html
+    assert f'id="e-{key(e)}-{scene.judgement.id}"' in html
     assert 'value="7.5"' in html  # what the judge typed stays
     assert count(Score) == 0
 
@@ -154,7 +159,7 @@ def test_blind_judging_never_shows_names_or_delegations_to_judges(scene, login):
               [d.name_zh for d in scene.delegations] + [d.code for d in scene.delegations]
     client = login(scene.chief)
     pages = [client.get(sheet_url(scene)), client.get(f"/judge/trades/{scene.trade.id}/progress"),
-             client.get(f"/judge/trades/{scene.trade.id}/entrants/{scene.entrants[0].id}")]
+             client.get(f"/judge/trades/{scene.trade.id}/entrants/{key(scene.entrants[0])}")]
     for response in pages:
         assert response.status_code == 200
         html = response.get_data(as_text=True)
@@ -176,7 +181,7 @@ def test_the_chief_judge_sees_progress_and_resolves_with_a_reason(scene, login):
     client.post("/language", data={"lang": "en"})
     html = client.get(f"/judge/trades/{scene.trade.id}/progress").get_data(as_text=True)
     assert "Resolve" in html
-    url = f"/judge/trades/{scene.trade.id}/entrants/{e.id}"
+    url = f"/judge/trades/{scene.trade.id}/entrants/{key(e)}"
     data = {f"m-{judge.id}-{scene.judgement.id}": "2", f"v-{judge.id}-{scene.judgement.id}": "2",
             f"o-{judge.id}-{scene.judgement.id}": "0"}
     assert client.post(url, data=data).status_code == 422
@@ -190,7 +195,7 @@ def test_a_plain_judge_neither_oversees_nor_resolves_nor_signs_off(scene, login)
     base = f"/judge/trades/{scene.trade.id}"
     assert client.get(f"{base}/progress").status_code == 403
     assert client.get(f"{base}/severity").status_code == 403
-    assert client.post(f"{base}/entrants/{scene.entrants[0].id}", data={}).status_code == 403
+    assert client.post(f"{base}/entrants/{key(scene.entrants[0])}", data={}).status_code == 403
     assert client.post(f"{base}/sign-off", data={"note": "x"}).status_code == 403
     assert scene.trade.status == TradeStatus.OPEN
 
@@ -308,5 +313,60 @@ def test_a_bad_criterion_in_the_query_shows_the_whole_sheet(scene, login, value)
     assert response.status_code in (200, 400), response.status_code
     if response.status_code == 200:
         page = response.get_data(as_text=True)
-        assert all(f"m-{scene.entrants[0].id}-{a.id}" in page for a in scene.aspects)
+        assert all(f"m-{key(scene.entrants[0])}-{a.id}" in page for a in scene.aspects)
 
+
+
+def test_a_sheet_post_larger_than_the_sheet_is_refused_before_it_is_read(scene, login, monkeypatch):
+    """Finding 11: a 15.5 MB POST to a nine-cell sheet took 10.5 s and 636 MB. Now a body larger
+    than the sheet could ever send is answered 413 with the sheet, unsaved, and never parsed."""
+    from competition.judging import bounds
+    client = login(scene.judges[2])
+    client.post("/language", data={"lang": "en"})
+    e = scene.entrants[0]
+    junk = {f"x{i}": "1" for i in range(60_000)}  # about 600 KB of fields
+    parsed = []
+    monkeypatch.setattr("werkzeug.formparser.FormDataParser.parse",
+                        lambda *args, **kwargs: parsed.append(1) or (_ for _ in ()).throw(
+                            AssertionError("the body was parsed")))
+    response = client.post(sheet_url(scene), data={**form_for((e, scene.measurement, "5", None, "")),
+                                                    **junk})
+    monkeypatch.undo()
+    assert response.status_code == 413 and not parsed
+    assert response.headers["Cache-Control"] == "no-store"
+    html = response.get_data(as_text=True)
+    assert "larger than this sheet" in html and html.count('inputmode="decimal"') == 9
+    assert count(Score) == 0
+    assert bounds.post_limit(9) < 600_000
+    # A full sheet, every cell typed at length, stays well inside the bound.
+    full = form_for(*[(entrant, aspect, "9" * 40, None, "8" * 40) for entrant in scene.entrants
+                      for aspect in scene.aspects])
+    assert len("&".join(f"{k}={v}" for k, v in full.items())) < bounds.post_limit(9) / 4
+
+
+def test_a_sheet_post_of_unknown_length_is_cut_off_at_the_bound(scene, login):
+    from io import BytesIO
+    client = login(scene.judges[2])
+    body = b"&".join(b"x%d=1" % i for i in range(100_000))
+    response = client.post(sheet_url(scene), input_stream=BytesIO(body),
+                           content_type="application/x-www-form-urlencoded",
+                           environ_overrides={"wsgi.input_terminated": True})
+    assert response.status_code == 413
+    assert count(Score) == 0
+
+
+def test_the_chiefs_page_of_one_entrant_is_bounded_by_the_panel(scene, login):
+    client = login(scene.chief)
+    client.post("/language", data={"lang": "en"})
+    url = f"/judge/trades/{scene.trade.id}/entrants/{key(scene.entrants[0])}"
+    response = client.post(url, data={f"m-{i}-1": "1" for i in range(50_000)})
+    assert response.status_code == 413
+    assert "Marks of" in response.get_data(as_text=True)
+
+
+def test_a_plain_judge_posting_a_huge_body_to_the_chiefs_page_gets_the_plain_error(scene, login):
+    client = login(scene.judges[2])
+    client.post("/language", data={"lang": "en"})
+    url = f"/judge/trades/{scene.trade.id}/entrants/{key(scene.entrants[0])}"
+    response = client.post(url, data={f"m-{i}-1": "1" for i in range(50_000)})
+    assert response.status_code == 413 and "Marks of" not in response.get_data(as_text=True)

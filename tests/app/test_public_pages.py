@@ -8,7 +8,7 @@ import pytest
 
 from competition.extensions import db
 from competition.models import Contestant, EntryType, Role
-from competition.services import results
+from competition.services import publishing, results
 from tests.app.support import count_queries, event_rule
 
 NAMES = ["张三", "李四", "王五"]
@@ -89,7 +89,7 @@ def test_criterion_marks_only_when_the_event_allows(published, make_user, client
 
 def test_amended_results_are_marked_with_date_and_reason(published, client):
     done, _, organizer = published
-    results.amend(done.trade, organizer, "Criterion B of 李四 re-checked")
+    publishing.amend(done.trade, organizer, "Criterion B of 李四 re-checked")
     page = html(client, f"/events/{done.event.code}/trades/{done.trade.code}")
     assert 'class="amended"' in page and "Criterion B of 李四 re-checked" in page
 
@@ -168,12 +168,15 @@ def test_public_pages_are_cached_briefly_and_revalidated(published, client):
     done, _, organizer = published
     url = f"/events/{done.event.code}/trades/{done.trade.code}"
     first = client.get(url)
+    # Issue 13: an anonymous visitor's copy is everyone's, so proxies may keep it (briefly).
     assert "max-age=15" in first.headers["Cache-Control"]
-    assert "private" in first.headers["Cache-Control"]
+    assert "public" in first.headers["Cache-Control"] and "s-maxage=10" in first.headers[
+        "Cache-Control"]
+    assert "Set-Cookie" not in first.headers
     etag = first.headers["ETag"]
     again = client.get(url, headers={"If-None-Match": etag})
     assert again.status_code == 304 and not again.data
-    results.amend(done.trade, organizer, "Corrected")
+    publishing.amend(done.trade, organizer, "Corrected")
     changed = client.get(url, headers={"If-None-Match": etag})
     assert changed.status_code == 200 and "Corrected" in changed.get_data(as_text=True)
 

@@ -7,7 +7,7 @@ import pytest
 from competition.domain.publication import ALREADY_PUBLISHED, NOT_SIGNED_OFF, REASON_REQUIRED
 from competition.extensions import db
 from competition.models import ResultLine, ResultVersion, Role
-from competition.services import results
+from competition.services import publishing, results
 from competition.services.errors import Invalid, NotAllowed
 from tests.app.support import set_marks
 
@@ -51,10 +51,10 @@ def test_published_results_are_frozen_until_amended(scored_trade, make_user):
     assert not public.amended
 
     with pytest.raises(Invalid) as refusal:
-        results.amend(s.trade, organizer, "   ")
+        publishing.amend(s.trade, organizer, "   ")
     assert refusal.value.problems["reason"].message == REASON_REQUIRED
 
-    version = results.amend(s.trade, organizer, "Marks of entrant 2 corrected after re-check")
+    version = publishing.amend(s.trade, organizer, "Marks of entrant 2 corrected after re-check")
     assert (version.number, version.is_amendment) == (2, True)
     public = results.public_trade(s.event, s.trade)
     assert public.amended and public.version == 2
@@ -69,7 +69,7 @@ def test_published_results_are_frozen_until_amended(scored_trade, make_user):
 def test_amend_needs_a_published_trade(scored_trade, make_user):
     s = scored_trade([90, 80])
     with pytest.raises(NotAllowed):
-        results.amend(s.trade, make_user(Role.ORGANIZER, s.event), "Fix")
+        publishing.amend(s.trade, make_user(Role.ORGANIZER, s.event), "Fix")
 
 
 def test_embargo_hides_everything_until_released(scored_trade, make_user):

@@ -9,7 +9,7 @@ import pytest
 from competition.domain.awards import Tier
 from competition.extensions import db
 from competition.models import Aspect, AwardRule, Criterion, EntryType, Role
-from competition.services import results
+from competition.services import publishing, results
 from tests.app.support import add_marks, event_rule, set_marks
 
 D = Decimal
@@ -155,7 +155,7 @@ def test_medal_table_counts_latest_versions_of_competition_trades_only(
 
     assert counts() == {"A": (1, 1, 1, 1, 3), "B": (2, 1, 1, 0, 2), "C": (3, 0, 0, 1, 1)}
     set_marks(solo.trade, solo.entrants[3], 95)     # C's contestant corrected to first place
-    results.amend(solo.trade, organizer, "Mark of C corrected")
+    publishing.amend(solo.trade, organizer, "Mark of C corrected")
     assert counts() == {"A": (1, 1, 0, 1, 2), "C": (1, 1, 0, 1, 2), "B": (3, 0, 2, 0, 2)}
 
 
@@ -164,7 +164,7 @@ def test_changed_awards_between_versions(scored_trade, make_user):
     organizer = make_user(Role.ORGANIZER, s.event)
     results.publish(s.trade, organizer)
     set_marks(s.trade, s.entrants[3], 85)
-    results.amend(s.trade, organizer, "Re-check of entrant 4")
+    publishing.amend(s.trade, organizer, "Re-check of entrant 4")
     changed = results.changed_awards(s.trade, 1, 2)
     tiers = {entrant_id: (old.tier, new.tier) for entrant_id, (old, new) in changed.items()}
     assert tiers == {s.entrants[1].id: (Tier.SECOND, Tier.THIRD),
@@ -189,7 +189,7 @@ def test_cache_is_dropped_when_results_change(scored_trade, make_user):
     first = results.public_trade(s.event, s.trade)
     assert results.public_trade(s.event, s.trade) is first          # cached
     set_marks(s.trade, s.entrants[1], 95)
-    results.amend(s.trade, organizer, "Corrected")
+    publishing.amend(s.trade, organizer, "Corrected")
     assert s.event.results_version == before + 1
     again = results.public_trade(s.event, s.trade)
     assert again is not first and again.version == 2

@@ -8,7 +8,7 @@ from decimal import Decimal
 from flask_babel import force_locale, gettext
 
 from competition.models import Role
-from competition.services import results
+from competition.services import publishing, results
 from tests.app.support import count_queries, open_workbook, set_marks
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -80,7 +80,7 @@ def test_provisional_trades_are_marked_in_title_summary_and_rows(competition):
 
 def test_amended_trade_shows_version_and_reason(competition):
     set_marks(competition.welding.trade, competition.welding.entrants[3], 59, 40)
-    results.amend(competition.welding.trade, None, "王五的成绩复核后更正")
+    publishing.amend(competition.welding.trade, None, "王五的成绩复核后更正")
     book = open_workbook(results.event_workbook(competition.event))
     welding = book["T01 焊接"]
     assert "王五的成绩复核后更正" in welding["A3"].value

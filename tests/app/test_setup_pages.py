@@ -641,6 +641,11 @@ def test_an_administrator_creates_an_organizer_who_can_log_in(app, make_event, m
     password = re.search(r"<code>wang</code></td><td><code>([^<]+)</code>", page.get_data(as_text=True))[1]
     organizer = fresh_client(app)
     assert organizer.post("/auth/login", data={"username": "wang", "password": password}).status_code == 302
+    # A password made by someone else is changed by its holder before any page opens.
+    assert organizer.get("/manage/events/ORG1/").headers["Location"].startswith("/auth/password")
+    changed = organizer.post("/auth/password", data={"current": password, "new": "harbour lights 2026",
+                                                      "repeat": "harbour lights 2026"})
+    assert changed.status_code == 302
     assert organizer.get("/manage/events/ORG1/").status_code == 200
     again = client.post("/manage/events/ORG1/organizers", data={"name": "王老师", "username": "WANG"})
     assert again.status_code == 422

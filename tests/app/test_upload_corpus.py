@@ -1,5 +1,6 @@
 """Every import meets 200+ malformed uploads: each is refused with a clear message, none
-crashes, memory stays bounded and nothing is saved."""
+crashes, memory stays bounded (the marked-up copy of a refused file included) and nothing is
+saved."""
 
 from __future__ import annotations
 
@@ -52,6 +53,8 @@ def test_every_malformed_upload_is_refused_cleanly(event, kind):
             tracemalloc.start()
         try:
             report = run(event, data)
+            # What the page offers for a refused file: the workbook with the problems marked.
+            report.annotated_base64(str)
         except Exception as error:  # the point of the test: nothing may escape
             failures.append(f"{name}: raised {error!r}")
             continue

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from competition.extensions import db
 from competition.models import Certificate, Contestant
-from competition.services import certificates, results
+from competition.services import certificates, publishing
 from tests.app.support import set_marks
 
 EN = {"Accept-Language": "en"}
@@ -51,7 +51,7 @@ def test_revoked_certificate_names_its_replacement(competition, client):
     certificates.issue(competition.event)
     old = number_of("张三丰")
     set_marks(competition.welding.trade, competition.welding.entrants[3], 59, 40)
-    results.amend(competition.welding.trade, None, "复核后更正")
+    publishing.amend(competition.welding.trade, None, "复核后更正")
     certificates.issue(competition.event)
     new = number_of("张三丰")
     assert new != old

@@ -2,7 +2,10 @@
 
 :func:`corpus` gives (name, bytes) pairs. The entries before the marker ``ROW_LEVEL`` are broken
 as files (any import must refuse them); the rest are well-formed workbooks whose *contents* are
-wrong for the contestants import (headers, formulas, odd values).
+wrong for the contestants import (headers, formulas, odd values). :func:`file_level` adds the
+entries every import must refuse whatever it reads: too many rows, random archives, and sheets
+far wider than any import's columns (a cell in column XFC below 200 bad rows, a wide header, a
+wide row deep down, ranges and cells that openpyxl would spread over every column).
 """
 
 from __future__ import annotations
@@ -180,20 +183,86 @@ def corpus() -> list[tuple[str, bytes]]:
 
 
 @functools.cache
-def file_level() -> list[tuple[str, bytes]]:
-    """The entries every import must refuse, whatever columns it wants."""
-    items = corpus()
+def _every_import_refuses() -> list[tuple[str, bytes]]:
     rng = random.Random(7)
     extra = [("60k rows", _huge_rows(60_000))]
     extra += [(f"random zip {i}", make_zip({f"f{j}.bin": rng.randbytes(200)
                                            for j in range(rng.randrange(1, 6))}))
               for i in range(25)]
-    return items[: items.index((ROW_LEVEL, b""))] + extra
+    return extra + wide_sheets()
+
+
+@functools.cache
+def file_level() -> list[tuple[str, bytes]]:
+    """The entries every import must refuse, whatever columns it wants."""
+    items = corpus()
+    return items[: items.index((ROW_LEVEL, b""))] + _every_import_refuses()
 
 
 def all_entries() -> list[tuple[str, bytes]]:
     """Every entry, for the contestants import."""
-    return [item for item in corpus() if item[0] != ROW_LEVEL] + file_level()[-26:]
+    return [item for item in corpus() if item[0] != ROW_LEVEL] + _every_import_refuses()
+
+
+XFC = 16_383  # the column of the cell that once made a 9.7 KB file cost 1.46 GB
+
+
+@functools.cache
+def wide_sheets() -> list[tuple[str, bytes]]:
+    """Sheets far wider than any import reads: each is refused before a cell is read, and
+    would cost a worker hundreds of MB or more if it were read and marked up."""
+    bad_rows = [GOOD_ROW[:5] + [f"bad-id-{i}"] + GOOD_ROW[6:] for i in range(200)]
+    return [
+        ("wide: one cell in column XFC below 200 bad rows", xfc_workbook()),
+        ("wide header of 209 columns", workbook_bytes(
+            [GOOD_HEADER + [f"备注{i}" for i in range(200)]] + bad_rows[:20])),
+        ("wide row 5000 columns deep down", _far_cell(bad_rows, row=190, column=5000)),
+        ("wide: the last column of Excel in the header row", _far_cell(bad_rows, row=1, column=16_384)),
+        ("wide merged range bomb", _with_range(bad_rows, "mergeCells",
+                                               '<mergeCells count="1"><mergeCell ref="A2:XFD50000"/>'
+                                               "</mergeCells>")),
+        ("wide hyperlink range", _with_range(bad_rows, "hyperlinks",
+                                             '<hyperlinks><hyperlink ref="A2:XFC201" display="x"/>'
+                                             "</hyperlinks>")),
+        ("wide merged whole rows", _with_range(bad_rows, "mergeCells",
+                                               '<mergeCells count="1"><mergeCell ref="2:201"/>'
+                                               "</mergeCells>")),
+        ("wide row of cells without references", _cells_without_references(bad_rows, 3000)),
+    ]
+
+
+def xfc_workbook() -> bytes:
+    """Issue 13's file: a header, 200 rows that each fail, and one cell in column XFC."""
+    return _far_cell([GOOD_ROW[:5] + [f"bad-id-{i}"] + GOOD_ROW[6:] for i in range(200)],
+                     row=5, column=XFC)
+
+
+def _far_cell(rows: list[list], row: int, column: int) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(GOOD_HEADER)
+    for values in rows:
+        sheet.append(values)
+    sheet.cell(row=row, column=column, value="x")
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _with_range(rows: list[list], element: str, xml: str) -> bytes:
+    """A workbook whose sheet carries ``xml`` (merged cells or hyperlinks) after its data."""
+    data = workbook_bytes([GOOD_HEADER, *rows])
+    sheet_xml = zipfile.ZipFile(BytesIO(data)).read(SHEET)
+    return rezip(data, replace={SHEET: sheet_xml.replace(b"</sheetData>",
+                                                         b"</sheetData>" + xml.encode(), 1)})
+
+
+def _cells_without_references(rows: list[list], count: int) -> bytes:
+    """A row of ``count`` cells that name no column: openpyxl puts each one right of the last."""
+    data = workbook_bytes([GOOD_HEADER, *rows])
+    sheet_xml = zipfile.ZipFile(BytesIO(data)).read(SHEET)
+    cells = b"<row>" + b'<c t="inlineStr"><is><t>x</t></is></c>' * count + b"</row>"
+    return rezip(data, replace={SHEET: sheet_xml.replace(b"</sheetData>", cells + b"</sheetData>", 1)})
 
 
 ROW_LEVEL = "--- row-level entries below ---"

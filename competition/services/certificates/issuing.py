@@ -1,15 +1,22 @@
 """Issuing certificates: the certificates of a trade (or of every trade of an event) kept in step
 with the latest published versions (the rules are ``competition.domain.certificates``).
 
-Numbers look like ``HN2026-0007-0012``: the event's code, the trade's sequence in the event (its
-place in the order trades were created, fixed at its first certificate) and a running number
-within the trade. Numbers are never reused.
+Numbers look like ``HN2026-0007-0012-K7QX2``: the event's code, the trade's sequence in the event
+(its place in the order trades were created, fixed at its first certificate), a running number
+within the trade and a random check code (``competition.domain.verification``). Numbers are never
+reused. A certificate prints the trade's names as its results were published.
+
+:func:`issue` is the organizer's use case (its own transaction); :func:`follow_amendment` does the
+same for one amended trade inside the amendment's transaction (``services.publishing``), so that a
+certificate whose award the amendment changes is revoked, and its replacement issued, the moment
+the amendment is public.
 """
 
 from __future__ import annotations
 
+import secrets
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -20,6 +27,7 @@ from competition.domain.awards import EXCELLENCE_LABEL, Tier, tier_label
 from competition.domain.certificates import CertifiedLine, Entitlement, Held, Member, entitlements, plan
 from competition.domain.entrants import competes
 from competition.domain.messages import N_, Problem
+from competition.domain.verification import CHECK_ALPHABET, CHECK_LENGTH, certificate_number
 from competition.extensions import db
 from competition.models import Certificate, Event, ResultLine, ResultVersion, Trade, User
 from competition.models.base import utcnow
@@ -93,7 +101,13 @@ class _Numbers:
         serial = self.serial.get(trade_id, 0) + 1
         self.serial[trade_id] = serial
         sequence = self.sequence[trade_id]
-        return sequence, serial, f"{self.event.code}-{sequence:04d}-{serial:04d}"
+        return sequence, serial, certificate_number(self.event.code, sequence, serial,
+                                                    check_code())
+
+
+def check_code() -> str:
+    """A fresh random check code for a certificate number."""
+    return "".join(secrets.choice(CHECK_ALPHABET) for _ in range(CHECK_LENGTH))
 
 
 def issue(target: Event | Trade, user: User | None = None) -> IssueReport:
@@ -102,28 +116,49 @@ def issue(target: Event | Trade, user: User | None = None) -> IssueReport:
     line. Idempotent; trades never published have no certificates."""
     event = target if isinstance(target, Event) else target.event
     require_organizer(user, event.id)
-    settings = settings_for(event)
     with committing(Problem(ISSUE_RACE)):
-        # One issuer per event at a time (PostgreSQL); SQLite serialises writers anyway.
-        db.session.execute(sa.select(Event.id).where(Event.id == event.id).with_for_update())
-        trade_ids = None if isinstance(target, Event) else [target.id]
-        published = latest_published(event, trade_ids)
-        existing: dict[int, list[Certificate]] = defaultdict(list)
-        query = sa.select(Certificate).where(Certificate.event_id == event.id,
-                                             Certificate.revoked_at.is_(None))
-        if trade_ids is not None:
-            query = query.where(Certificate.trade_id.in_(trade_ids))
-        for cert in db.session.scalars(query.order_by(Certificate.id)):
-            existing[cert.trade_id].append(cert)
-        trades = {t.id: t for t in db.session.scalars(
-            sa.select(Trade).where(Trade.id.in_(list(published))))} if published else {}
-        numbers = _Numbers(event)
-        counts = [0, 0, 0]
-        for trade_id in sorted(published, key=lambda i: numbers.position.get(i, i)):
-            version, lines = published[trade_id]
-            report = _sync_trade(trades[trade_id], version, lines, existing[trade_id],
-                                 settings.participation, numbers)
-            counts = [a + b for a, b in zip(counts, report)]
+        report = _sync(event, None if isinstance(target, Event) else [target.id])
+    return report
+
+
+def follow_amendment(trade: Trade) -> IssueReport:
+    """Inside the transaction of an amendment of ``trade`` (no commit): once the trade has
+    certificates, bring them in step with the amended version at once (revoke those whose award
+    changed, with the amendment's reason; issue the replacements and any new ones). A trade
+    whose certificates were never issued is left alone: :func:`issue` issues them when they are
+    printed."""
+    issued = db.session.scalar(sa.select(Certificate.id).where(Certificate.trade_id == trade.id)
+                               .limit(1))
+    if issued is None:
+        return IssueReport()
+    report = _sync(trade.event, [trade.id])
+    db.session.flush()
+    return report
+
+
+def _sync(event: Event, trade_ids: Sequence[int] | None) -> IssueReport:
+    """Carry out the plan for the trades (every published trade of the event for None), without
+    committing."""
+    settings = settings_for(event)
+    # One issuer per event at a time (PostgreSQL); SQLite serialises writers anyway.
+    db.session.execute(sa.select(Event.id).where(Event.id == event.id).with_for_update())
+    published = latest_published(event, trade_ids)
+    existing: dict[int, list[Certificate]] = defaultdict(list)
+    query = sa.select(Certificate).where(Certificate.event_id == event.id,
+                                         Certificate.revoked_at.is_(None))
+    if trade_ids is not None:
+        query = query.where(Certificate.trade_id.in_(trade_ids))
+    for cert in db.session.scalars(query.order_by(Certificate.id)):
+        existing[cert.trade_id].append(cert)
+    trades = {t.id: t for t in db.session.scalars(
+        sa.select(Trade).where(Trade.id.in_(list(published))))} if published else {}
+    numbers = _Numbers(event)
+    counts = [0, 0, 0]
+    for trade_id in sorted(published, key=lambda i: numbers.position.get(i, i)):
+        version, lines = published[trade_id]
+        report = _sync_trade(trades[trade_id], version, lines, existing[trade_id],
+                             settings.participation, numbers)
+        counts = [a + b for a, b in zip(counts, report)]
     return IssueReport(*counts)
 
 
@@ -149,7 +184,7 @@ def _sync_trade(trade: Trade, version: ResultVersion, lines: list[ResultLine],
             competitor_number=entitled.competitor_number,
             delegation_name_zh=entitled.delegation_name_zh,
             delegation_name_en=entitled.delegation_name_en,
-            trade_name_zh=trade.name_zh, trade_name_en=trade.name_en or "",
+            trade_name_zh=version.trade_name_zh[:100], trade_name_en=version.trade_name_en[:100],
             result_version_id=version.id, issued_at=now,
             replaces=by_id[replaces_id] if replaces_id else None))
     return len(todo.issue), len(todo.keep), len(todo.revoke)

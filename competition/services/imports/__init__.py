@@ -3,6 +3,8 @@ its number, column and reason, the uploaded workbook marked up) and one registry
 
 Every import is all or nothing: it reads and checks every row first, and writes, in one
 transaction, only when no row has a problem. Importing the same file twice adds nothing twice.
+An import too slow for a request (a thousand judges' passwords to hash) is checked in the request
+and written by a background job (:func:`start`, ``background``).
 """
 
 from __future__ import annotations
@@ -11,25 +13,32 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from competition.models import Event, User
-from competition.services.imports import contestants, judges, scores, trades
-from competition.services.imports.report import ImportReport, RowProblem
+from competition.models.jobs import Job, JobKind
+from competition.services import jobs
+from competition.services.imports import background, contestants, judges, scores, trades
+from competition.services.imports.report import ImportReport, Options, RowProblem
+from competition.services.judges import Credential
 from competition.spreadsheets.reader import Column
 
 
 @dataclass(frozen=True)
 class Importer:
     """One kind of import: its title and help (untranslated), the columns it reads, how it runs
-    (event, file, acting user or None for the command line, the file's name) and its template."""
+    (event, file, acting user or None for the command line, the file's name, :class:`Options`),
+    its template, and from how many rows on a clean file is written by a background job (None:
+    always in the request)."""
 
     title: str
     help: str
     columns: tuple[Column, ...]
-    run: Callable[[Event, bytes, User | None, str], ImportReport]
+    run: Callable[[Event, bytes, User | None, str, Options], ImportReport]
     template: Callable[[Event], bytes]
+    background_rows: int | None = None
 
 
 IMPORTERS: dict[str, Importer] = {
-    kind: Importer(module.TITLE, module.HELP, module.COLUMNS, module.run, module.template)
+    kind: Importer(module.TITLE, module.HELP, module.COLUMNS, module.run, module.template,
+                   getattr(module, "BACKGROUND_ROWS", None))
     for kind, module in (("trades", trades), ("judges", judges), ("contestants", contestants),
                          ("scores", scores))
 }
@@ -37,8 +46,35 @@ IMPORTERS: dict[str, Importer] = {
 
 def run(kind: str, event: Event, data: bytes, actor: User | None = None,
         source: str = "") -> ImportReport:
-    """Run the import of ``kind`` on an uploaded file (KeyError for an unknown kind)."""
-    return IMPORTERS[kind].run(event, data, actor, source)
+    """Run the import of ``kind`` on an uploaded file, here and now (KeyError for an unknown
+    kind)."""
+    return IMPORTERS[kind].run(event, data, actor, source, Options())
 
 
-__all__ = ["IMPORTERS", "ImportReport", "Importer", "RowProblem", "run"]
+def start(kind: str, event: Event, data: bytes, actor: User | None = None, source: str = "",
+          back: str = "") -> ImportReport | Job:
+    """Run the import of ``kind`` as a page does: the report when it ran (or was refused) in
+    the request, or the background job writing a clean file too large for one (``back``: the
+    page its job's page leads back to)."""
+    return background.start(IMPORTERS, kind, event, data, actor, source, back)
+
+
+def job_report(job: Job) -> ImportReport:
+    """An import job's outcome as the import page shows one."""
+    return background.job_report(IMPORTERS, job)
+
+
+def take_credentials(job: Job, user: User) -> list[Credential]:
+    """The initial passwords of a finished import job, once, for the user who started it."""
+    return background.take_credentials(job, user)
+
+
+def recent_jobs(event: Event, kind: str, limit: int = 5) -> list[Job]:
+    """The event's latest import jobs of ``kind``."""
+    return jobs.recent(event, (JobKind.IMPORT,), limit, where=(Job.params["kind"].as_string() == kind,))
+
+
+jobs.handler(JobKind.IMPORT)(background.handler(IMPORTERS))
+
+__all__ = ["IMPORTERS", "ImportReport", "Importer", "Options", "RowProblem", "job_report",
+           "recent_jobs", "run", "start", "take_credentials"]

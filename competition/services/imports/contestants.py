@@ -20,7 +20,7 @@ from competition.domain.idcard import IdType, check_digit
 from competition.domain.messages import N_, Problem
 from competition.extensions import db
 from competition.models import Contestant, Entrant, EntrantStatus, Event, Trade, TradeStatus
-from competition.services.imports.report import ImportReport, run_import, text
+from competition.services.imports.report import IN_THE_REQUEST, ImportReport, Options, run_import, text
 from competition.services.registration import Person, check_person, next_numbers
 from competition.spreadsheets.reader import Column
 from competition.spreadsheets.writer import SheetSpec, write_workbook
@@ -89,12 +89,13 @@ HELP = N_("One row per contestant. Headers may be in Chinese or English; the tra
           "nothing. Importing the same file again updates people instead of adding them twice.")
 
 
-def run(event: Event, data: bytes, _actor=None, _source: str = "") -> ImportReport:
+def run(event: Event, data: bytes, _actor=None, _source: str = "",
+        options: Options = IN_THE_REQUEST) -> ImportReport:
     """Check every row, then register them all or none (see the module docstring)."""
     report = ImportReport()
     batch = _Batch(event, report)
     return run_import(data, COLUMNS, report, batch.add, lambda: _write(
-        event, batch.new_rows, batch.updates, batch.teams, report))
+        event, batch.new_rows, batch.updates, batch.teams, report), options)
 
 
 class _Batch:

@@ -1,5 +1,9 @@
 """Judge accounts from one workbook: name, username (made up when blank), delegation (for
-recusal), trades and role; generated initial passwords come back once in the report."""
+recusal), trades and role; generated initial passwords come back once in the report.
+
+Hashing a password takes tens of milliseconds on purpose, so a file of more than
+:data:`BACKGROUND_ROWS` accounts (a provincial competition's 1,091 judges take more than a
+minute) is checked in the request and written by a background job, with its progress."""
 
 from __future__ import annotations
 
@@ -14,8 +18,10 @@ from competition.forms import setup as forms
 from competition.models import Event, JudgeAssignment, Trade, User
 from competition.services import accounts
 from competition.services.imports.report import (
+    IN_THE_REQUEST,
     NOT_A_CHOICE,
     ImportReport,
+    Options,
     form_problems,
     parse_choice,
     run_import,
@@ -45,19 +51,21 @@ TRADE_SEPARATORS = re.compile(r"[\s,，、;；/]+")
 TITLE = N_("Import judges")
 HELP = N_("One row per judge. Leave the username blank to have one made up. Initial passwords "
           "are shown once after the import.")
+BACKGROUND_ROWS = 20  # about a second and a half of password hashing
 
 
-def run(event: Event, data: bytes, _actor=None, _source: str = "") -> ImportReport:
+def run(event: Event, data: bytes, _actor=None, _source: str = "",
+        options: Options = IN_THE_REQUEST) -> ImportReport:
     """Create judge accounts with generated passwords (returned once in ``report.credentials``)."""
     report = ImportReport()
     rows = _JudgeRows(event, report)
 
     def write() -> None:
-        created = _write(event, rows.pending)
+        created = _write(event, rows.pending, options)
         db.session.flush()
         report.created = len(created)
         report.credentials = [credential(a.user, a.password) for a in created]
-    return run_import(data, COLUMNS, report, rows.add, write)
+    return run_import(data, COLUMNS, report, rows.add, write, options)
 
 
 def _delegations(event: Event) -> dict[str, object]:
@@ -144,15 +152,19 @@ class _JudgeRows:
         return username
 
 
-def _write(event: Event, pending: list[tuple[dict, list[Trade]]]) -> list:
+def _write(event: Event, pending: list[tuple[dict, list[Trade]]], options: Options) -> list:
+    """The accounts, each password hashed in turn (the slow part, reported as progress); nothing
+    reaches the database before the last one, so the transaction stays short."""
     created = []
-    for values, row_trades in pending:
-        delegation = values["delegation"]
-        account = accounts.create_user(values["username"], values["name"], values["role"], event,
-                                       delegation_id=delegation.id if delegation else None)
-        for trade in dict.fromkeys(row_trades):
-            account.user.assignments.append(JudgeAssignment(trade=trade))
-        created.append(account)
+    with db.session.no_autoflush:
+        for values, row_trades in pending:
+            delegation = values["delegation"]
+            account = accounts.create_user(values["username"], values["name"], values["role"],
+                                           event, delegation_id=delegation.id if delegation else None)
+            for trade in dict.fromkeys(row_trades):
+                account.user.assignments.append(JudgeAssignment(trade=trade))
+            created.append(account)
+            options.report_progress(len(created), len(pending))
     db.session.flush()
     return created
 

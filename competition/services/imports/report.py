@@ -1,4 +1,5 @@
-"""What every Excel import shares: reading the upload safely and reporting bad rows.
+"""What every Excel import shares: reading the upload safely, reporting bad rows, and how it is
+run (:class:`Options`: in the request, or checked there and written by a background job).
 
 An import is all-or-nothing: it reads and checks every row first, and writes only when no row
 has a problem. The report lists every problem with its row number and column, in the user's
@@ -9,7 +10,8 @@ from __future__ import annotations
 
 import base64
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from io import BytesIO
 from typing import Any
@@ -20,8 +22,8 @@ from werkzeug.datastructures import MultiDict
 from competition.domain.messages import N_, Problem
 from competition.forms.fields import options
 from competition.services.errors import committing
-from competition.spreadsheets.reader import Column, Table, read_table
-from competition.spreadsheets.safety import UploadRefused, check_xlsx
+from competition.spreadsheets.reader import Column, Table, limits_for, read_table
+from competition.spreadsheets.safety import Limits, UploadRefused, check_xlsx
 from competition.spreadsheets.writer import annotate_errors
 
 
@@ -43,6 +45,11 @@ class ImportReport:
     data: bytes = b""
     # Row numbers refer to the first sheet; an import reading several sheets cannot be marked up.
     annotatable: bool = True
+    # What the upload was read under, so that the marked-up copy is opened under the same.
+    limits: Limits = field(default_factory=Limits)
+    # Checked and found clean, but left to a background job to write (Options.defer).
+    deferred: bool = False
+    rows: int = 0
 
     @property
     def ok(self) -> bool:
@@ -81,15 +88,16 @@ class ImportReport:
         for row, column, text in self.lines(translate):
             if row:
                 by_row[row].append(f"{column}: {text}" if column else text)
-        return annotate_errors(self.data, by_row, self.header_row)
+        return annotate_errors(self.data, by_row, self.header_row, self.limits)
 
 
 def read_upload(data: bytes, columns: Sequence[Column], report: ImportReport,
                 sheet: str | None = None) -> Table | None:
     """Read a sheet of an upload; a refused file or a bad header goes into ``report``."""
     report.data = data
+    report.limits = limits_for(columns)
     try:
-        table = read_table(data, columns, sheet=sheet)
+        table = read_table(data, columns, sheet=sheet, limits=report.limits)
     except UploadRefused as refusal:
         report.add(None, refusal.problem)
         return None
@@ -101,6 +109,34 @@ def read_upload(data: bytes, columns: Sequence[Column], report: ImportReport,
     return None if report.problems else table
 
 
+@dataclass(frozen=True)
+class Options:
+    """How an import runs: ``defer(rows)`` true leaves a clean file unwritten (``deferred``) for
+    a background job; ``progress(done, total)`` hears how far the writing got; ``before_commit``
+    runs inside the write's transaction once the rows are written (a job marks itself done
+    there, so that the rows and the job's outcome commit together or not at all)."""
+
+    defer: Callable[[int], bool] | None = None
+    progress: Callable[[int, int], None] | None = None
+    before_commit: Callable[[ImportReport], None] | None = None
+
+    def report_progress(self, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress(done, total)
+
+
+IN_THE_REQUEST = Options()
+
+
+@contextmanager
+def writing(report: ImportReport, options: Options = IN_THE_REQUEST) -> Iterator[None]:
+    """The transaction an import writes in (see :class:`Options`)."""
+    with committing():
+        yield
+        if options.before_commit is not None:
+            options.before_commit(report)
+
+
 def check_rows(data: bytes, columns: Sequence[Column], report: ImportReport,
                check: Callable[[Any], None]) -> bool:
     """Read the upload's rows and give each to ``check`` (which reports its problems); True
@@ -108,17 +144,22 @@ def check_rows(data: bytes, columns: Sequence[Column], report: ImportReport,
     table = read_upload(data, columns, report)
     if table is None:
         return False
+    report.rows = len(table.rows)
     for row in table.rows:
         check(row)
     return report.ok
 
 
 def run_import(data: bytes, columns: Sequence[Column], report: ImportReport,
-               check: Callable[[Any], None], write: Callable[[], None]) -> ImportReport:
+               check: Callable[[Any], None], write: Callable[[], None],
+               options: Options = IN_THE_REQUEST) -> ImportReport:
     """The one shape of an import: every row checked (:func:`check_rows`), then ``write`` in one
-    transaction, only when no row has a problem."""
+    transaction, only when no row has a problem (or left to a job, see :class:`Options`)."""
     if check_rows(data, columns, report, check):
-        with committing():
+        if options.defer is not None and options.defer(report.rows):
+            report.deferred = True
+            return report
+        with writing(report, options):
             write()
     return report
 

@@ -22,7 +22,14 @@ from competition.extensions import db
 from competition.models import Aspect, Contestant, Criterion, Entrant, Event, Trade, User
 from competition.services import judging
 from competition.services.errors import NotAllowed
-from competition.services.imports.report import REQUIRED, ImportReport, check_rows, text
+from competition.services.imports.report import (
+    IN_THE_REQUEST,
+    REQUIRED,
+    ImportReport,
+    Options,
+    check_rows,
+    text,
+)
 from competition.spreadsheets.reader import Column
 from competition.spreadsheets.writer import SheetSpec, write_workbook
 
@@ -82,8 +89,10 @@ HELP = N_("One row per mark: trade code, entrant (anonymous code, competitor num
           "number), aspect code, judge's username, mark. A file with any bad row imports nothing.")
 
 
-def run(event: Event, data: bytes, actor: User | None = None, source: str = "") -> ImportReport:
-    """Check every row, then write all the marks in one transaction, or none."""
+def run(event: Event, data: bytes, actor: User | None = None, source: str = "",
+        _options: Options = IN_THE_REQUEST) -> ImportReport:
+    """Check every row, then write all the marks in one transaction, or none (through the one
+    writer of marks, which commits itself: this import is never left to a job)."""
     report = ImportReport()
     rows = _ScoreRows(_Lookup(event), report)
     if check_rows(data, COLUMNS, report, rows.add) and rows.changes:

@@ -12,16 +12,18 @@ from competition.domain.messages import N_, Problem
 from competition.extensions import db
 from competition.forms import setup as forms
 from competition.models import Aspect, Criterion, Event, Trade
-from competition.services.errors import committing
 from competition.services.imports.report import (
+    IN_THE_REQUEST,
     NOT_A_CHOICE,
     ImportReport,
+    Options,
     form_problems,
     parse_bool,
     parse_choice,
     read_upload,
     sheet_names,
     text,
+    writing,
 )
 from competition.spreadsheets.reader import Column
 from competition.spreadsheets.safety import UploadRefused
@@ -68,7 +70,8 @@ HELP = N_("Sheet 1 lists the trades, sheet 2 their marking schemes (one row per 
           "with any bad row imports nothing.")
 
 
-def run(event: Event, data: bytes, _actor=None, _source: str = "") -> ImportReport:
+def run(event: Event, data: bytes, _actor=None, _source: str = "",
+        options: Options = IN_THE_REQUEST) -> ImportReport:
     """Create trades (sheet 1) and their marking schemes (sheet 2, optional), all or nothing."""
     report = ImportReport(annotatable=False)
     names = _sheet_names(data, report)
@@ -83,9 +86,9 @@ def run(event: Event, data: bytes, _actor=None, _source: str = "") -> ImportRepo
         _read_scheme(scheme, names[1], trades, report)
     if not report.ok:
         return report
-    with committing():
+    with writing(report, options):
         _write(event, trades)
-    report.created = len(trades)
+        report.created = len(trades)
     return report
 
 

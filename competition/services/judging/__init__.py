@@ -7,7 +7,10 @@ This ``__init__`` is the package's only door; its modules are:
   rows; parsing and formatting marks as judges type them.
 - ``panel``: a trade's panel from the database (the rules are ``competition.domain.panel``).
 - ``sheets``: the judge's sheet and its save, the chief judge's view of one entrant, "my
-  trades", the blank marking sheet.
+  trades", the blank marking sheet; what they leave out under blind judging; how many cells a
+  sheet's POST may carry (:func:`sheet_size`).
+- ``keys``: the opaque keys that name entrants on judges' pages (never their ids, which follow
+  registration).
 - ``trade_state``: open, sign off, unlock (``competition.domain.trade_state``).
 - ``oversight``: totals, progress, discrepancies, severity.
 - ``conflicts``: declared conflicts of interest.
@@ -29,6 +32,7 @@ from competition.services.judging.conflicts import (
     declare_conflict_by,
     remove_conflict,
 )
+from competition.services.judging.keys import entrant_key, entrants_by_key
 from competition.services.judging.marks import MarkChange, StaleCell, StaleCells, current_marks, parse_mark
 from competition.services.judging.marks import record as record_marks
 from competition.services.judging.oversight import (
@@ -46,6 +50,7 @@ from competition.services.judging.sheets import (
     REASON_REQUIRED,
     CellInput,
     EntrantLine,
+    EntrantMarks,
     SaveResult,
     Sheet,
     blank_sheet,
@@ -54,16 +59,18 @@ from competition.services.judging.sheets import (
     my_trades,
     save_sheet,
     sheet,
+    sheet_size,
 )
 from competition.services.judging.trade_state import open_trade, sign_off, unlock
 
 __all__ = [
     "REASON_REQUIRED", "RECUSALS", "AuditFilter", "CellInput", "CellKey", "DiscrepancyRow",
-    "EntrantLine", "MarkChange", "Progress", "SaveResult", "Sheet", "StaleCell", "StaleCells",
+    "EntrantLine", "EntrantMarks", "MarkChange", "Progress", "SaveResult", "Sheet", "StaleCell", "StaleCells",
     "audit_query", "audit_row", "audit_workbook", "blank_sheet", "conflicts_of",
     "criterion_marks", "current_marks", "declare_conflict", "declare_conflict_by",
-    "discrepancies", "entrant_lines", "entrant_marks", "event_overview", "format_mark",
+    "discrepancies", "entrant_key", "entrant_lines", "entrant_marks", "entrants_by_key",
+    "event_overview", "format_mark",
     "load_panel", "my_trades", "open_trade", "parse_mark", "progress", "record_marks",
-    "remove_conflict", "save_sheet", "severity", "sheet", "sign_off", "thin_panels",
+    "remove_conflict", "save_sheet", "severity", "sheet", "sheet_size", "sign_off", "thin_panels",
     "trade_history", "trade_totals", "unlock",
 ]

@@ -6,6 +6,12 @@ domain's rule for writing a mark (:func:`competition.domain.panel.cell_problem`)
 limits; a change to another judge's mark, and every change once the trade has ever been signed
 off, needs a reason. Under blind judging a judge's page carries codes only: names and
 delegations are not even loaded.
+
+Nothing on these pages gives away what the codes hide: entrants are named by opaque keys
+(``keys``), never by their ids, which follow registration; under blind judging a judge's sheet
+and blank sheet leave out the entrants the judge is recused from (a code marked "recused" would
+be their own delegation's), and the chief judge's view of an entrant counts the recused judges
+without naming them (a judge's delegation would give the code's away).
 """
 
 from __future__ import annotations
@@ -29,6 +35,8 @@ from competition.models import (
     Aspect,
     AuditAction,
     AuditEntry,
+    Conflict,
+    Contestant,
     Criterion,
     Entrant,
     JudgeAssignment,
@@ -38,7 +46,7 @@ from competition.models import (
 )
 from competition.services.authority import can_oversee, require_judge
 from competition.services.errors import NotAllowed
-from competition.services.judging import marks, scheme
+from competition.services.judging import keys, marks, scheme
 from competition.services.judging.oversight import discrepancies
 from competition.services.judging.panel import load_panel
 from competition.spreadsheets.writer import SheetSpec, write_workbook
@@ -128,13 +136,32 @@ def save_sheet(user: User, trade: Trade, cells: Sequence[CellInput], reason: str
     return result
 
 
+def sheet_size(trade_id: int, one_entrant: bool = False) -> int:
+    """How many cells a POST of the trade's sheet may carry, at most: every entrant × every
+    aspect (a judge's sheet), or every judge of the panel or with marks × every aspect (the
+    chief judge's view of one entrant); 0 for no such trade."""
+    aspects = db.session.scalar(sa.select(sa.func.count(Aspect.id)).join(Criterion)
+                                .where(Criterion.trade_id == trade_id)) or 0
+    if one_entrant:
+        rows = (db.session.scalar(sa.select(sa.func.count(JudgeAssignment.id))
+                                  .where(JudgeAssignment.trade_id == trade_id)) or 0) \
+            + (db.session.scalar(sa.select(sa.func.count(sa.distinct(Score.judge_id)))
+                                 .where(Score.trade_id == trade_id)) or 0)
+    else:
+        rows = db.session.scalar(sa.select(sa.func.count(Entrant.id))
+                                 .where(Entrant.trade_id == trade_id)) or 0
+    return aspects * rows
+
+
 # --- what a judge's sheet shows ----------------------------------------------------------------
 
 @dataclass(frozen=True)
 class EntrantLine:
-    """An entrant as a page shows it; ``name`` and ``delegation`` are empty under blind judging."""
+    """An entrant as a page shows it; ``name`` and ``delegation`` are empty under blind judging.
+    ``key`` names the entrant in the page's fields and links (``id`` never leaves the server)."""
 
     id: int
+    key: str
     label: str
     name: str
     delegation: str
@@ -157,6 +184,7 @@ def entrant_lines(trade: Trade, viewer: User, ids: Iterable[int] | None = None,
         query = query.order_by(Entrant.draw_number.is_(None), Entrant.draw_number, Entrant.id)
     return [EntrantLine(
         id=entrant.id,
+        key=keys.entrant_key(trade.id, entrant.id),
         label=entrant_label(blind, entrant.anonymous_code, entrant.draw_number, entrant.id),
         name=entrant.display_name() if identity else "",
         delegation=entrant.delegation.name(locale) if identity else "",
@@ -166,7 +194,9 @@ def entrant_lines(trade: Trade, viewer: User, ids: Iterable[int] | None = None,
 @dataclass
 class Sheet:
     """A judge's score sheet: entrants × aspects, the stored marks with their versions, and the
-    cells the judge may not write (recused)."""
+    cells the judge may not write (recused; under blind judging those entrants are not on the
+    sheet at all). ``complete`` of the ``marked`` entrants the judge marks have every mark of
+    the aspects shown."""
 
     trade: Trade
     criteria: list[Criterion]
@@ -177,6 +207,8 @@ class Sheet:
     writable: bool
     status_problem: Problem | None
     criterion_id: int | None = None  # the criterion shown alone; None: the whole sheet
+    marked: int = 0
+    complete: int = 0
 
 
 def sheet(user: User, trade: Trade, criterion_id: int | None = None,
@@ -187,22 +219,41 @@ def sheet(user: User, trade: Trade, criterion_id: int | None = None,
     criteria = scheme.criteria(trade)
     chosen = [c for c in criteria if c.id == criterion_id] or criteria
     aspects = [a for c in chosen for a in c.aspects]
-    panel = load_panel(trade)
-    rows = [line for line in entrant_lines(trade, user, locale=locale) if competes(line.status)]
-    recused = {line.id: problem for line in rows if (problem := panel.recusal(user.id, line.id))}
+    rows, recused = _marked_by(user, trade, entrant_lines(trade, user, locale=locale))
     cells = {(s.entrant_id, s.aspect_id): (s.value, s.version) for s in db.session.execute(
         sa.select(Score.entrant_id, Score.aspect_id, Score.value, Score.version)
         .where(Score.trade_id == trade.id, Score.judge_id == user.id,
                Score.aspect_id.in_([a.id for a in aspects])))}
     status_problem = marks_problem(trade.status)
+    marked = [row for row in rows if row.id not in recused]
     return Sheet(trade=trade, criteria=criteria, aspects=aspects, rows=rows, cells=cells,
                  recused=recused, writable=status_problem is None, status_problem=status_problem,
-                 criterion_id=chosen[0].id if len(chosen) == 1 and len(criteria) > 1 else None)
+                 criterion_id=chosen[0].id if len(chosen) == 1 and len(criteria) > 1 else None,
+                 marked=len(marked), complete=sum(
+                     all((row.id, a.id) in cells for a in aspects) for row in marked))
+
+
+def _marked_by(user: User, trade: Trade, lines: list[EntrantLine]
+               ) -> tuple[list[EntrantLine], dict[int, Problem]]:
+    """The competing entrants a sheet of ``user`` lists, and why the user may not mark some of
+    them. Under blind judging (for this user) those are left out: a code marked "recused"
+    would name the user's own delegation's entrant."""
+    panel = load_panel(trade)
+    rows = [line for line in lines if competes(line.status)]
+    recused = {line.id: problem for line in rows if (problem := panel.recusal(user.id, line.id))}
+    if not sees_identity(user.role, trade.uses_anonymous_codes, trade.codes_revealed):
+        return [line for line in rows if line.id not in recused], {}
+    return rows, recused
 
 
 @dataclass
 class EntrantMarks:
-    """Every judge's marks for one entrant (the chief judge's resolution page)."""
+    """Every judge's marks for one entrant (the chief judge's resolution page).
+
+    ``recused`` names the judges recused from the entrant, with the reason, for a viewer who
+    sees who the entrant is. Under blind judging they are not among ``judges``: ``unnamed``
+    holds their marks, if any, one dict per judge in no telling order, so that the page can say
+    "recused" without saying who (whose delegation would give the code's away)."""
 
     entrant: EntrantLine
     aspects: list[Aspect]
@@ -210,13 +261,16 @@ class EntrantMarks:
     cells: dict[tuple[int, int], tuple[Decimal, int]]  # (judge id, aspect id) -> (value, version)
     disputed: set[int]
     recused: dict[int, Problem]
+    unnamed: list[dict[int, Decimal]] = field(default_factory=list)
 
 
-def entrant_marks(user: User, trade: Trade, entrant_id: int, locale: str = "zh") -> EntrantMarks:
-    """The chief judge's view of one entrant: every judge's mark on every aspect."""
+def entrant_marks(user: User, trade: Trade, entrant_key: str, locale: str = "zh") -> EntrantMarks:
+    """The chief judge's view of one entrant (named by its key): every judge's mark on every
+    aspect."""
     if not can_oversee(user, trade):
         raise NotAllowed(Problem(N_("Only the chief judge of this trade may do this.")))
-    lines = entrant_lines(trade, user, ids=[entrant_id], locale=locale)
+    entrant_id = keys.entrant_of(trade, entrant_key)
+    lines = entrant_lines(trade, user, ids=[entrant_id], locale=locale) if entrant_id else []
     if not lines:
         raise NotAllowed(Problem(N_("This entrant is not in this trade.")))
     panel = load_panel(trade)
@@ -228,12 +282,21 @@ def entrant_marks(user: User, trade: Trade, entrant_id: int, locale: str = "zh")
                     key=lambda u: u.username)
     disputed = {d.aspect_id for d in discrepancies(trade) if d.entrant_id == entrant_id}
     recused = {j: p for j in judge_ids if (p := panel.recusal(j, entrant_id))}
-    return EntrantMarks(lines[0], scheme.aspects(trade), judges, cells, disputed, recused)
+    found = EntrantMarks(lines[0], scheme.aspects(trade), judges, cells, disputed, recused)
+    if not sees_identity(user.role, trade.uses_anonymous_codes, trade.codes_revealed):
+        found.judges = [j for j in judges if j.id not in recused]
+        found.unnamed = sorted(({a: v for (j, a), (v, _version) in cells.items() if j == judge}
+                                for judge in recused), key=lambda marks: sorted(marks.items()))
+        found.cells = {k: v for k, v in cells.items() if k[0] not in recused}
+        found.recused = {}
+    return found
 
 
 def my_trades(user: User) -> list[tuple[JudgeAssignment, int, int]]:
-    """The user's trades with how many of their own marks are entered and how many cells their
-    sheet has (a grouped count, not a query per trade)."""
+    """The user's trades with how many of their own marks are entered and how many cells of
+    the entrants they mark their sheet has: never counting those they are recused from, whose
+    number, under blind judging, would hint at their own delegation's entrants (grouped counts,
+    not a query per trade)."""
     assignments = db.session.scalars(
         sa.select(JudgeAssignment).where(JudgeAssignment.user_id == user.id)
         .options(joinedload(JudgeAssignment.trade))).all()
@@ -244,7 +307,8 @@ def my_trades(user: User) -> list[tuple[JudgeAssignment, int, int]]:
         .group_by(Score.trade_id)).all())
     entrants = dict(db.session.execute(
         sa.select(Entrant.trade_id, sa.func.count(Entrant.id))
-        .where(Entrant.trade_id.in_(trade_ids), Entrant.status == EntrantStatus.REGISTERED)
+        .where(Entrant.trade_id.in_(trade_ids), Entrant.status == EntrantStatus.REGISTERED,
+               *_not_recused(user))
         .group_by(Entrant.trade_id)).all())
     aspects = dict(db.session.execute(
         sa.select(Criterion.trade_id, sa.func.count(Aspect.id)).join(Aspect)
@@ -253,11 +317,26 @@ def my_trades(user: User) -> list[tuple[JudgeAssignment, int, int]]:
             for a in sorted(assignments, key=lambda a: a.trade.code)]
 
 
+def _not_recused(user: User) -> tuple:
+    """Conditions on Entrant leaving out those ``user`` is recused from (the rule is
+    ``competition.domain.panel``: own delegation, declared conflicts)."""
+    conditions = []
+    if user.delegation_id is not None:
+        conditions.append(Entrant.delegation_id != user.delegation_id)
+    conditions.append(Entrant.delegation_id.not_in(
+        sa.select(Conflict.delegation_id).where(Conflict.user_id == user.id,
+                                                Conflict.delegation_id.is_not(None))))
+    conditions.append(Entrant.id.not_in(
+        sa.select(Contestant.entrant_id).join(Conflict, Conflict.contestant_id == Contestant.id)
+        .where(Conflict.user_id == user.id, Contestant.entrant_id.is_not(None))))
+    return tuple(conditions)
+
+
 def blank_sheet(trade: Trade, viewer: User, translate, locale: str = "zh") -> bytes:
     """A blank marking sheet for the trade as Excel, one row per competing entrant and one
     column per aspect (code and maximum), to fill by hand and import later."""
     aspects = scheme.aspects(trade)
-    lines = [line for line in entrant_lines(trade, viewer, locale=locale) if competes(line.status)]
+    lines = _marked_by(viewer, trade, entrant_lines(trade, viewer, locale=locale))[0]
     blind = is_blind(trade.uses_anonymous_codes, trade.codes_revealed)
     headers = [translate("Code") if blind else translate("Number")]
     if not blind:

@@ -8,6 +8,7 @@ from competition.services.registration.lists import (
     contestant_query,
     delegation_sheet,
     entrants,
+    find_by_id_number,
     registration_list,
     sign_in_sheet,
     summary,
@@ -23,6 +24,6 @@ from competition.services.registration.people import (
 
 __all__ = [
     "Person", "check_person", "contestant_page", "contestant_query", "delegation_sheet", "draw",
-    "draws", "entrants", "next_numbers", "register", "registration_list", "reveal_codes",
-    "set_status", "sign_in_sheet", "summary", "update", "verify",
+    "draws", "entrants", "find_by_id_number", "next_numbers", "register", "registration_list",
+    "reveal_codes", "set_status", "sign_in_sheet", "summary", "update", "verify",
 ]

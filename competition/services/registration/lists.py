@@ -13,15 +13,22 @@ from sqlalchemy.orm import selectinload
 from competition.domain import labels
 from competition.domain.entrants import EntrantStatus
 from competition.domain.idcard import mask_id, normalise_id_number
+from competition.domain.messages import N_, Problem
 from competition.domain.people import mask_phone
 from competition.extensions import db
 from competition.models import Contestant, Delegation, Entrant, Event, Trade
+from competition.services.errors import Invalid
 from competition.spreadsheets.writer import SheetSpec, write_workbook
 
 # --- lists ---------------------------------------------------------------------------------------
 
 def contestant_query(event: Event, filters: dict[str, str]):
-    """The event's contestants matching the list filters, with what the list shows loaded."""
+    """The event's contestants matching the list filters, with what the list shows loaded.
+
+    ``q`` matches names, competitor numbers and employers, never ID numbers: a search box is a
+    GET, whose URL lands in access logs, and a supervisor who sees only masked numbers must not
+    be able to test a full one. ``id_number`` (the organizers' POSTed search, see
+    :func:`find_by_id_number`) matches one number exactly."""
     query = (sa.select(Contestant).join(Contestant.entrant).where(Contestant.event_id == event.id)
              .options(selectinload(Contestant.trade), selectinload(Contestant.delegation),
                       selectinload(Contestant.entrant)))
@@ -34,13 +41,22 @@ def contestant_query(event: Event, filters: dict[str, str]):
     if q := filters.get("q", "").strip():
         like = f"%{q}%"
         query = query.where(sa.or_(Contestant.name.ilike(like), Contestant.competitor_number.ilike(like),
-                                   Contestant.id_number == normalise_id_number(q),
                                    Contestant.employer.ilike(like)))
+    if number := normalise_id_number(filters.get("id_number")):
+        query = query.where(Contestant.id_number == number)
     return query.order_by(Contestant.trade_id, Contestant.delegation_id, Contestant.competitor_number)
 
 
 def contestant_page(event: Event, filters: dict[str, str], page: int):
     return db.paginate(contestant_query(event, filters), page=page, per_page=50, error_out=False)
+
+
+def find_by_id_number(event: Event, id_number: str):
+    """The event's contestants with exactly this ID number (one per trade at most), as a page
+    of the list. For organizers, who see full numbers anyway."""
+    if not normalise_id_number(id_number):
+        raise Invalid({"id_number": Problem(N_("The ID number is missing."))})
+    return contestant_page(event, {"id_number": id_number}, 1)
 
 
 def summary(event: Event) -> dict:

@@ -101,8 +101,10 @@ class Amendment:
 
 
 @dataclass(frozen=True)
-class PublishedTrade:
-    """The latest published version of a trade, with the history of its amendments."""
+class PublishedTrade(Bilingual):
+    """The latest published version of a trade, with the history of its amendments, and the
+    trade's public facts as that version published them (``name_zh``, ``name_en``,
+    ``demonstration``): what public pages show, whatever the trade's set-up says now."""
 
     trade_id: int
     version: int
@@ -113,6 +115,9 @@ class PublishedTrade:
     labels: str
     criteria: tuple[CriterionHead, ...]
     lines: tuple[Line, ...]
+    name_zh: str = ""
+    name_en: str = ""
+    demonstration: bool = False
 
     @property
     def amended(self) -> bool:
@@ -141,13 +146,18 @@ class MedalLine(Bilingual):
 
 
 @dataclass(frozen=True)
-class TradeState:
-    """Where a trade stands on its way to the public: scoring state and published versions."""
+class TradeState(Bilingual):
+    """Where a trade stands on its way to the public: scoring state and published versions.
+    ``name_zh``, ``name_en`` and ``demonstration`` are what the public is shown of the trade:
+    as its latest version published them once it is published, else as it is set up."""
 
     trade: Trade
     versions: int
     published_at: datetime | None
     first_published_at: datetime | None
+    name_zh: str
+    name_en: str
+    demonstration: bool
 
     @property
     def published(self) -> bool:
@@ -164,8 +174,6 @@ class EventPublication:
 
     published: list[Trade] = field(default_factory=list)
     skipped: list[tuple[Trade, Problem]] = field(default_factory=list)
-
-
 
 
 def line_from_row(row: ResultLine) -> Line:

@@ -1,5 +1,7 @@
 """The medal table of an event, from the latest published versions of its trades (the rule is
-``competition.domain.medal_table``)."""
+``competition.domain.medal_table``). Whether a trade counts (not a demonstration trade) and how the
+table names its columns are read from the published versions, never from the set-up as it is
+now: a change there reaches the table only with an amendment or a publication."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ import sqlalchemy as sa
 from competition.domain import medal_table as medals
 from competition.domain.awards import Tier
 from competition.extensions import db
-from competition.models import Delegation, Event, ResultLine, ResultVersion, Trade
+from competition.models import Delegation, Event, ResultLine, ResultVersion
 from competition.services import setup
 from competition.services.results.cache import cached
 from competition.services.results.lines import MedalLine
@@ -21,16 +23,15 @@ def _latest_versions(event: Event) -> sa.Subquery:
 
 
 def _award_lines(event: Event) -> list[medals.AwardLine]:
-    """One line per awarded entrant of the latest published version of every non-demonstration
-    trade; titles are not lines."""
+    """One line per awarded entrant of the latest published version of every trade that version
+    published as a competition trade (not a demonstration); titles are not lines."""
     latest = _latest_versions(event)
     rows = db.session.execute(
         sa.select(ResultLine.delegation_id, ResultLine.tier, ResultLine.excellence)
         .join(ResultVersion, ResultVersion.id == ResultLine.version_id)
         .join(latest, sa.and_(latest.c.trade_id == ResultVersion.trade_id,
                               latest.c.number == ResultVersion.number))
-        .join(Trade, Trade.id == ResultVersion.trade_id)
-        .where(Trade.is_demonstration.is_(False),
+        .where(ResultVersion.is_demonstration.is_(False),
                sa.or_(ResultLine.tier.is_not(None), ResultLine.excellence.is_(True))))
     return [medals.AwardLine(delegation_id, Tier(tier) if tier else None, bool(excellence))
             for delegation_id, tier, excellence in rows]
@@ -55,7 +56,14 @@ def public_medal_table(event: Event, order: str | None = None) -> list[MedalLine
     return medal_table(event, order) if is_public(event) else None
 
 
+def _published_medal_labels(event: Event) -> str | None:
+    return db.session.scalar(sa.select(ResultVersion.medal_labels)
+                             .where(ResultVersion.event_id == event.id)
+                             .order_by(ResultVersion.id.desc()).limit(1))
+
+
 def medal_labels(event: Event) -> str:
-    """How the event names its awards in the medal table: "medals" or "prizes" (the event's
-    default award rule says)."""
-    return setup.event_rule(event).labels
+    """How the medal table names its columns: "medals" or "prizes", as the event's award rule
+    said when the latest version was published; before any publication, as it says now."""
+    published = cached(event, ("medal-labels",), lambda: _published_medal_labels(event))
+    return published or setup.event_rule(event).labels

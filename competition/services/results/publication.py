@@ -1,6 +1,14 @@
 """Publication: a signed-off trade's results frozen as version 1, amendments as later
 versions with their reasons, publishing the whole event, the embargo and whether criterion marks
-are public. Every change of public results retires the cache in its own transaction."""
+are public. Every change of public results retires the cache in its own transaction.
+
+A version freezes, beside every entrant's line, the trade's public facts: its names, whether it
+is a demonstration trade, how its awards are named and how the event's medal table names its
+columns. A first publication touches no certificate (none can exist before it), so
+:func:`publish` and :func:`publish_all` commit here; an amendment may take awards away, so
+:func:`add_amendment` only adds the version (no commit) and ``competition.services.publishing``
+publishes it together with what it does to the certificates, in one transaction.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +20,7 @@ from competition.domain.trade_state import is_signed_off
 from competition.extensions import db
 from competition.models import Event, ResultLine, ResultVersion, Trade, User
 from competition.models.base import utcnow
+from competition.services import setup
 from competition.services.authority import require_organizer
 from competition.services.errors import Invalid, NotAllowed, committing
 from competition.services.results.cache import results_changed
@@ -20,9 +29,13 @@ from competition.services.results.provisional import compute
 
 PUBLISH_RACE = N_("Someone published these results at the same time; reload the page.")
 
-def _freeze(version: ResultVersion, results: TradeResults) -> None:
+
+def _freeze(version: ResultVersion, trade: Trade, results: TradeResults) -> None:
     version.scaling = results.scaling
     version.labels = results.labels
+    version.medal_labels = setup.event_rule(trade.event).labels
+    version.trade_name_zh, version.trade_name_en = trade.name_zh, trade.name_en or ""
+    version.is_demonstration = trade.is_demonstration
     version.criteria = [{"id": c.id, "code": c.code, "name_zh": c.name_zh, "name_en": c.name_en}
                         for c in results.criteria]
     for position, line in enumerate(results.lines, start=1):
@@ -54,7 +67,7 @@ def _add_version(trade: Trade, user: User | None, amending: bool, reason: str) -
     version = ResultVersion(event_id=trade.event_id, trade_id=trade.id, number=versions + 1,
                             is_amendment=amending, reason=reason[:500],
                             published_by_id=user.id if user else None, published_at=utcnow())
-    _freeze(version, compute(trade))
+    _freeze(version, trade, compute(trade))
     db.session.add(version)
     return version
 
@@ -68,13 +81,15 @@ def publish(trade: Trade, user: User | None) -> ResultVersion:
     return version
 
 
-def amend(trade: Trade, user: User | None, reason: str) -> ResultVersion:
-    """Publish corrected results of a published, signed-off trade as the next version, with the
-    reason shown beside them (Invalid without a reason)."""
+def add_amendment(trade: Trade, user: User | None, reason: str) -> ResultVersion:
+    """Add corrected results of a published, signed-off trade as the next version, with the
+    reason shown beside them (Invalid without a reason), and retire the cache: the version and
+    the new results version are flushed, not committed (``publishing.amend`` commits them with
+    the certificates the amendment revokes)."""
     require_organizer(user, trade.event_id)
-    with committing(Problem(PUBLISH_RACE)):
-        version = _add_version(trade, user, amending=True, reason=reason)
-        results_changed(trade.event)
+    version = _add_version(trade, user, amending=True, reason=reason)
+    results_changed(trade.event)
+    db.session.flush()
     return version
 
 

@@ -15,7 +15,8 @@ from sqlalchemy.orm import joinedload
 from competition.domain.awards import Award
 from competition.domain.publication import award_changes
 from competition.extensions import db
-from competition.models import Delegation, Event, ResultLine, ResultVersion, Trade
+from competition.models import AwardRule, Delegation, Event, ResultLine, ResultVersion, Trade
+from competition.services import setup
 from competition.services.results.cache import cached
 from competition.services.results.lines import (
     Amendment,
@@ -54,7 +55,9 @@ def published(trade: Trade, number: int | None = None) -> PublishedTrade | None:
                          for v in history[1:chosen.number]),
         scaling=chosen.scaling, labels=chosen.labels,
         criteria=criteria_heads(chosen.criteria),
-        lines=tuple(line_from_row(row) for row in rows))
+        lines=tuple(line_from_row(row) for row in rows),
+        name_zh=chosen.trade_name_zh, name_en=chosen.trade_name_en,
+        demonstration=chosen.is_demonstration)
 
 
 def changed_awards(trade: Trade, before: int, after: int) -> dict[int, tuple[Award, Award]]:
@@ -79,17 +82,30 @@ def public_trade(event: Event, trade: Trade) -> PublishedTrade | None:
     return cached(event, ("trade", trade.id), lambda: published(trade))
 
 
+def _latest_numbers(event: Event) -> sa.Select:
+    return (sa.select(ResultVersion.trade_id, sa.func.max(ResultVersion.number).label("number"))
+            .where(ResultVersion.event_id == event.id).group_by(ResultVersion.trade_id))
+
+
 def trade_states(event: Event, trades: Iterable[Trade] | None = None) -> list[TradeState]:
-    """Every trade of the event (or those given) with its number of published versions and
-    dates, in two queries."""
+    """Every trade of the event (or those given) with its number of published versions, its
+    dates and its public facts (as its latest version published them, once it is published),
+    in two queries."""
     if trades is None:
         trades = db.session.scalars(sa.select(Trade).where(Trade.event_id == event.id)
                                     .order_by(Trade.code)).all()
-    found = {trade_id: (count, last, first) for trade_id, count, last, first in db.session.execute(
-        sa.select(ResultVersion.trade_id, sa.func.count(ResultVersion.id),
-                  sa.func.max(ResultVersion.published_at), sa.func.min(ResultVersion.published_at))
-        .where(ResultVersion.event_id == event.id).group_by(ResultVersion.trade_id))}
-    return [TradeState(t, *found.get(t.id, (0, None, None))) for t in trades]
+    found: dict[int, tuple] = {}
+    for trade_id, number, when, zh, en, demonstration in db.session.execute(
+            sa.select(ResultVersion.trade_id, ResultVersion.number, ResultVersion.published_at,
+                      ResultVersion.trade_name_zh, ResultVersion.trade_name_en,
+                      ResultVersion.is_demonstration)
+            .where(ResultVersion.event_id == event.id).order_by(ResultVersion.number)):
+        first = found[trade_id][2] if trade_id in found else when
+        # oldest first: the latest version's date and facts are the last ones seen
+        found[trade_id] = (number, when, first, zh, en, demonstration)
+    return [TradeState(t, *found.get(t.id, (0, None, None, t.name_zh, t.name_en,
+                                            t.is_demonstration)))
+            for t in trades]
 
 
 def public_delegation(event: Event, delegation: Delegation) -> list[tuple[Trade, PublishedTrade,
@@ -128,8 +144,7 @@ def latest_published(event: Event, trade_ids: Sequence[int] | None = None
                      ) -> dict[int, tuple[ResultVersion, list[ResultLine]]]:
     """The latest published version of each trade of the event (or of ``trade_ids``) with its
     lines in published order, in two queries: {trade id: (version, lines)}."""
-    latest = (sa.select(ResultVersion.trade_id, sa.func.max(ResultVersion.number).label("number"))
-              .where(ResultVersion.event_id == event.id).group_by(ResultVersion.trade_id))
+    latest = _latest_numbers(event)
     if trade_ids is not None:
         latest = latest.where(ResultVersion.trade_id.in_(list(trade_ids)))
     latest = latest.subquery()
@@ -143,3 +158,37 @@ def latest_published(event: Event, trade_ids: Sequence[int] | None = None
                 .order_by(ResultLine.version_id, ResultLine.position)):
             lines[row.version_id].append(row)
     return {v.trade_id: (v, lines[v.id]) for v in versions.values()}
+
+
+def unpublished_facts(trade: Trade) -> list[str]:
+    """What the trade's set-up now says differently from its latest published version, of
+    what the public is shown: "names", "demonstration" (whether it counts in the medal table),
+    "award names" (medals or prizes). The public keeps the published facts until an amendment
+    publishes the new ones. Empty for a trade never published."""
+    latest = db.session.scalar(sa.select(ResultVersion).where(ResultVersion.trade_id == trade.id)
+                               .order_by(ResultVersion.number.desc()).limit(1))
+    if latest is None:
+        return []
+    changed = []
+    if (latest.trade_name_zh, latest.trade_name_en) != (trade.name_zh, trade.name_en or ""):
+        changed.append("names")
+    if latest.is_demonstration != trade.is_demonstration:
+        changed.append("demonstration")
+    if latest.labels != setup.effective_rule(trade).labels:
+        changed.append("award names")
+    return changed
+
+
+def published_under_rule(event: Event, trade: Trade | None) -> int:
+    """How many published trades follow the award rule of ``trade`` (its own rule), or, for
+    ``trade`` None, the event's rule: their public results keep the awards as published until
+    each is amended."""
+    query = sa.select(sa.func.count(sa.distinct(ResultVersion.trade_id))).where(
+        ResultVersion.event_id == event.id)
+    if trade is not None:
+        query = query.where(ResultVersion.trade_id == trade.id)
+    else:
+        own_rules = sa.select(AwardRule.trade_id).where(AwardRule.event_id == event.id,
+                                                        AwardRule.trade_id.is_not(None))
+        query = query.where(ResultVersion.trade_id.not_in(own_rules))
+    return db.session.scalar(query) or 0

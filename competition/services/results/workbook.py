@@ -23,6 +23,7 @@ from flask_babel import force_locale, gettext, to_user_timezone
 
 from competition.domain import labels as names
 from competition.domain.awards import EXCELLENCE_LABEL, Tier, tier_label
+from competition.domain.names import Bilingual
 from competition.extensions import db
 from competition.models import Contestant, Delegation, Event, Trade
 from competition.services.results.lines import CriterionHead, Line, criteria_heads, line_from_row
@@ -37,15 +38,19 @@ TIME_FORMAT = "yyyy-mm-dd hh:mm"
 
 
 @dataclass(frozen=True)
-class TradeCurrent:
+class TradeCurrent(Bilingual):
     """A trade's results as an organizer exports them now: published (``version`` ≥ 1) or
-    provisional (``version`` None)."""
+    provisional (``version`` None); the trade's names and demonstration flag as published, or
+    as set up for a provisional trade."""
 
     trade: Trade
     criteria: tuple[CriterionHead, ...]
     labels: str
     scaling: str
     lines: tuple[Line, ...]
+    name_zh: str
+    name_en: str
+    demonstration: bool
     version: int | None = None
     published_at: datetime | None = None
     reason: str = ""
@@ -66,14 +71,16 @@ def current_results(event: Event) -> list[TradeCurrent]:
         if trade.id not in published:
             computed = compute(trade)
             found.append(TradeCurrent(trade, computed.criteria, computed.labels, computed.scaling,
-                                      computed.lines))
+                                      computed.lines, trade.name_zh, trade.name_en,
+                                      trade.is_demonstration))
             continue
         version, rows = published[trade.id]
         criteria = criteria_heads(version.criteria)
         # The same conversion the results pages use, so the workbook shows what they show.
         lines = tuple(line_from_row(row) for row in rows)
         found.append(TradeCurrent(trade, criteria, version.labels, version.scaling, lines,
-                                  version.number, version.published_at,
+                                  version.trade_name_zh, version.trade_name_en,
+                                  version.is_demonstration, version.number, version.published_at,
                                   version.reason if version.is_amendment else ""))
     return found
 
@@ -152,8 +159,8 @@ def _summary(event: Event, currents: Sequence[TradeCurrent], locale: str,
                 .strftime("%Y-%m-%d %H:%M")),
         *extra,
     ]
-    rows = [(c.trade.code, c.trade.name(locale), c.trade.category, _entry_type(c.trade),
-             gettext("Yes") if c.trade.is_demonstration else "", len(c.lines), _publication(c),
+    rows = [(c.trade.code, c.name(locale), c.trade.category, _entry_type(c.trade),
+             gettext("Yes") if c.demonstration else "", len(c.lines), _publication(c),
              _local(c.published_at), c.reason) for c in currents]
     return SheetSpec(
         gettext("Summary"),
@@ -205,10 +212,10 @@ def _trade_sheet(event: Event, current: TradeCurrent, locale: str) -> SheetSpec:
 
     state = (gettext("PROVISIONAL RESULTS — not published, may still change")
              if current.provisional else _publication(current))
-    title = [f"{trade.code} {trade.name(locale)}", f"{event.name(locale)} · {state}"]
+    title = [f"{trade.code} {current.name(locale)}", f"{event.name(locale)} · {state}"]
     if current.reason:
         title.append(gettext("Reason for the amendment: %(reason)s", reason=current.reason))
-    return SheetSpec(f"{trade.code} {trade.name(locale)}", headers, rows(),
+    return SheetSpec(f"{trade.code} {current.name(locale)}", headers, rows(),
                      widths=[6, 12, 24, 16, *([10] * (len(criteria) + 1 + int(scaled))), 22, 14],
                      number_formats=formats, title_lines=title)
 
@@ -255,7 +262,7 @@ def _delegation_sheet(event: Event, delegation: Delegation, currents: Sequence[T
         for current in currents:
             for line in current.lines:
                 if line.delegation_id == delegation.id:
-                    yield (current.trade.code, current.trade.name(locale), line.place, line.number,
+                    yield (current.trade.code, current.name(locale), line.place, line.number,
                            _person(line), _mark(line.total),
                            award_text(line, current.labels, locale),
                            _status(line, current.provisional))

@@ -81,7 +81,9 @@ def to_domain(rule: AwardRule) -> award_rules.AwardRule:
 
 
 def save_rule(event: Event, trade: Trade | None, data: dict) -> AwardRule:
-    """Save the event's default rule (trade None) or a trade's override, if the engine accepts it."""
+    """Save the event's default rule (trade None) or a trade's override, if the engine accepts it.
+    Published results keep the awards (and their names) they were published with: the rule
+    reaches a published trade's public results with its next amendment."""
     record = (trade_rule(trade) if trade else event_rule(event)) or AwardRule(
         event_id=event.id, trade_id=trade.id)
     probe = AwardRule(**{k: data[k] for k in RULE_FIELDS})

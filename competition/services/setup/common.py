@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from competition.domain.messages import N_, Problem
 from competition.extensions import db
-from competition.models import Contestant, Event
+from competition.models import Contestant, Event, ResultVersion
 from competition.services.errors import Invalid
 
 TAKEN_CODE = Problem(N_("This code is already used in this event."))
@@ -43,4 +43,10 @@ def has_contestants(**where: int) -> bool:
     """Whether any contestant is registered for this delegation or trade."""
     column, value = next(iter(where.items()))
     return db.session.scalar(sa.select(Contestant.id).where(getattr(Contestant, column) == value)
+                             .limit(1)) is not None
+
+
+def is_published(trade_id: int) -> bool:
+    """Whether the trade's results have been published (a version exists)."""
+    return db.session.scalar(sa.select(ResultVersion.id).where(ResultVersion.trade_id == trade_id)
                              .limit(1)) is not None

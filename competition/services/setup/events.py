@@ -14,7 +14,13 @@ from competition.domain.trade_state import delete_problem
 from competition.extensions import db
 from competition.models import AwardRule, Contestant, Criterion, Delegation, Event, Trade, User
 from competition.services.errors import Invalid, NotAllowed, committing
-from competition.services.setup.common import TAKEN_CODE, apply, check_code_and_name, has_contestants
+from competition.services.setup.common import (
+    TAKEN_CODE,
+    apply,
+    check_code_and_name,
+    has_contestants,
+    is_published,
+)
 from competition.services.setup.schemes import scheme_problems
 
 # --- events ------------------------------------------------------------------------------------
@@ -74,12 +80,22 @@ def find_trade(event: Event, code: str) -> Trade | None:
 
 
 def save_trade(event: Event, trade: Trade | None, data: dict) -> Trade:
-    """Create or update a trade; its entry type can change only while nobody is registered."""
+    """Create or update a trade; its entry type can change only while nobody is registered, its
+    code only until its results are published (the code is in their public address).
+
+    A published trade's names and demonstration flag may change here, but the public keeps
+    seeing them as published (they are frozen with the published version) until an amendment,
+    with its reason, publishes the change; the organizer's pages say so."""
     check_code_and_name(Trade, event, data, trade.id if trade else None)
     if trade is not None and data.get("entry_type") != trade.entry_type and \
             has_contestants(trade_id=trade.id):
         raise Invalid({"entry_type": Problem(
             N_("Contestants are registered: the entry type can no longer change."))})
+    if trade is not None and data.get("code", trade.code) != trade.code and \
+            is_published(trade.id):
+        raise Invalid({"code": Problem(
+            N_("The results of this trade are published under this code (it is in their public "
+               "address): the code can no longer change."))})
     if data.get("entry_type") == EntryType.INDIVIDUAL:
         data = {**data, "team_size": 1}
     with committing(TAKEN_CODE, "code"):
