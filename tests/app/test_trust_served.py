@@ -35,36 +35,26 @@ from tests.app.support import PASSWORD, event_rule
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = "redis://127.0.0.1:6379/1"
 
-# What the README's production guide shows, with the app's address and static folder filled in.
-NGINX_SNIPPET = """\
-# in http { ... }
-proxy_cache_path {cache} levels=1:2 keys_zone=competition:10m max_size=256m inactive=10m
-                 use_temp_path=off;
+README = ROOT / "README.md"
 
-# in the server { ... } of the site
-location /static/ {
-    alias {static}/;
-    add_header Cache-Control "public, max-age=31536000, immutable";
-}
-location / {
-    proxy_pass http://{app};
-    proxy_set_header Host $host;
-    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-    proxy_set_header X-Forwarded-Proto $scheme;
-    # Public pages and the API are public for visitors without a session (the app sends
-    # Cache-Control: public, s-maxage=...; Vary: Accept-Language, Cookie). A request with the
-    # session cookie (logged in, or a chosen language) is never answered from the cache or stored.
-    proxy_cache competition;
-    proxy_cache_key $scheme$host$request_uri;
-    proxy_cache_bypass $cookie_session $http_authorization;
-    proxy_no_cache $cookie_session $http_authorization;
-    proxy_cache_revalidate on;
-    proxy_cache_lock on;
-    proxy_cache_use_stale updating error timeout http_502 http_503 http_504;
-    proxy_cache_background_update on;
-    add_header X-Cache-Status $upstream_cache_status always;
-}
-"""
+
+def readme_snippet() -> str:
+    """The nginx snippet of the README's production guide (its one ```nginx block), with its
+    example cache folder, static folder and app address as placeholders; so the snippet people
+    copy is the one tested here."""
+    text = README.read_text(encoding="utf-8")
+    found = re.search(r"```nginx\n(.*?)```", text, re.S)
+    assert found, "the README's production guide has no nginx snippet"
+    snippet = textwrap.dedent(found[1])
+    for example, placeholder in (("/var/cache/nginx/competition", "{cache}"),
+                                 ("/srv/competition/static", "{static}"),
+                                 ("127.0.0.1:8000", "{app}")):
+        assert example in snippet, f"the README's nginx snippet no longer names {example}"
+        snippet = snippet.replace(example, placeholder)
+    return snippet
+
+
+NGINX_SNIPPET = readme_snippet()
 
 
 def free_port() -> int:
