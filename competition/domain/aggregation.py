@@ -24,9 +24,13 @@ from competition.domain.messages import N_, Problem
 
 
 class AspectKind(StrEnum):
+    """How an aspect is marked: measured against a tolerance, a judgement on the 0-3 scale, or a
+    mark from every judge of the panel, aggregated (``PANEL_MARK``; its stored value stays
+    "panel"). Not to be confused with the panel of judges itself (``domain.panel``)."""
+
     MEASUREMENT = "measurement"
     JUDGEMENT = "judgement"
-    PANEL = "panel"
+    PANEL_MARK = "panel"
 
 
 JUDGEMENT_SCORES = (0, 1, 2, 3)
@@ -90,7 +94,7 @@ def mark_range(kind: AspectKind, max_mark: Decimal) -> tuple[Decimal, Decimal]:
 def uses_aggregation(kind: AspectKind) -> bool:
     """Only a panel mark combines the judges' marks by the aspect's aggregation (a judgement
     always takes the mean, a measurement is one agreed mark)."""
-    return kind is AspectKind.PANEL
+    return kind is AspectKind.PANEL_MARK
 
 
 def round_half_up(value: Decimal, places: int = 2) -> Decimal:
@@ -308,7 +312,7 @@ def _aspect_problems(spec: AspectSpec, panel_size: int | None) -> Iterable[Probl
             ids,
             "max_mark",
         )
-    if spec.kind is AspectKind.PANEL and spec.aggregation is Aggregation.TRIMMED_MEAN:
+    if spec.kind is AspectKind.PANEL_MARK and spec.aggregation is Aggregation.TRIMMED_MEAN:
         if spec.trimmed_count < 1:
             yield Problem(
                 N_("A trimmed mean must drop at least 1 highest and 1 lowest mark."),

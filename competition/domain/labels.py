@@ -26,7 +26,7 @@ ROLES = {Role.ADMINISTRATOR: N_("Administrator"), Role.ORGANIZER: N_("Organizer"
          Role.SUPERVISOR: N_("Supervisor")}
 ASPECT_KINDS = {AspectKind.MEASUREMENT: N_("Measurement"),
                 AspectKind.JUDGEMENT: N_("Judgement (0-3)"),
-                AspectKind.PANEL: N_("Panel mark")}
+                AspectKind.PANEL_MARK: N_("Panel mark")}
 AGGREGATIONS = {Aggregation.MEAN: N_("Mean"), Aggregation.TRIMMED_MEAN: N_("Trimmed mean"),
                 Aggregation.MEDIAN: N_("Median")}
 TRADE_STATUSES = {TradeStatus.SETUP: N_("Being set up"), TradeStatus.OPEN: N_("Open for scoring"),

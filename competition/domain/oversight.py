@@ -47,7 +47,7 @@ def severity_scale(kind: AspectKind, max_mark: Decimal) -> Decimal | None:
     measurement, which has no severity): 100/3 for a judgement score, 100/max for a panel mark."""
     if kind is AspectKind.JUDGEMENT:
         return Decimal(100) / JUDGEMENT_TOP
-    if kind is AspectKind.PANEL:
+    if kind is AspectKind.PANEL_MARK:
         return Decimal(100) / max_mark
     return None
 

@@ -159,19 +159,6 @@ def test_medal_table_counts_latest_versions_of_competition_trades_only(
     assert counts() == {"A": (1, 1, 0, 1, 2), "C": (1, 1, 0, 1, 2), "B": (3, 0, 2, 0, 2)}
 
 
-def test_changed_awards_between_versions(scored_trade, make_user):
-    s = scored_trade([90, 80, 70, 60])
-    organizer = make_user(Role.ORGANIZER, s.event)
-    results.publish(s.trade, organizer)
-    set_marks(s.trade, s.entrants[3], 85)
-    publishing.amend(s.trade, organizer, "Re-check of entrant 4")
-    changed = results.changed_awards(s.trade, 1, 2)
-    tiers = {entrant_id: (old.tier, new.tier) for entrant_id, (old, new) in changed.items()}
-    assert tiers == {s.entrants[1].id: (Tier.SECOND, Tier.THIRD),
-                     s.entrants[2].id: (Tier.THIRD, None),
-                     s.entrants[3].id: (None, Tier.SECOND)}
-
-
 def test_trade_override_rule_is_used(scored_trade, make_event):
     event = make_event()
     s = scored_trade([90, 80, 70, 60], event=event)

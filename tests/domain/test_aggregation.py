@@ -23,9 +23,9 @@ from competition.domain.aggregation import (
 
 MEASURE = AspectSpec(1, AspectKind.MEASUREMENT, D(10))
 JUDGE = AspectSpec(2, AspectKind.JUDGEMENT, D(2))
-PANEL_MEAN = AspectSpec(3, AspectKind.PANEL, D(10))
-TRIMMED = AspectSpec(4, AspectKind.PANEL, D(10), Aggregation.TRIMMED_MEAN)
-MEDIAN = AspectSpec(5, AspectKind.PANEL, D(10), Aggregation.MEDIAN)
+PANEL_MEAN = AspectSpec(3, AspectKind.PANEL_MARK, D(10))
+TRIMMED = AspectSpec(4, AspectKind.PANEL_MARK, D(10), Aggregation.TRIMMED_MEAN)
+MEDIAN = AspectSpec(5, AspectKind.PANEL_MARK, D(10), Aggregation.MEDIAN)
 
 
 def marks(*values: str) -> list[D]:
@@ -75,12 +75,12 @@ def test_round_half_up(value, expected):
         # keeps 9.75, 9.25, 8.5: 27.5/3 = 9.1666… → 9.17 (mean 45.75/5 = 9.15)
         (TRIMMED, marks("9.75", "9.75", "9.25", "8.5", "8.5"), D("9.17")),
         (
-            AspectSpec(6, AspectKind.PANEL, D(10), Aggregation.TRIMMED_MEAN, trimmed_count=2),
+            AspectSpec(6, AspectKind.PANEL_MARK, D(10), Aggregation.TRIMMED_MEAN, trimmed_count=2),
             marks("10", "9", "8", "7", "1"),
             D("8.00"),  # drop 10, 9 and 7, 1: keeps 8
         ),
         (
-            AspectSpec(6, AspectKind.PANEL, D(10), Aggregation.TRIMMED_MEAN, trimmed_count=2),
+            AspectSpec(6, AspectKind.PANEL_MARK, D(10), Aggregation.TRIMMED_MEAN, trimmed_count=2),
             marks("10", "9", "8", "1"),
             D("7.00"),  # n = 4 ≤ 2k = 4: plain mean 28/4
         ),
@@ -175,10 +175,10 @@ def test_aspect_mark_places():
 @pytest.mark.parametrize(
     "spec, mark, expected",
     [
-        (AspectSpec(1, AspectKind.PANEL, D(10), weight=D("1.6")), D("8.57"), D("13.71")),  # 13.712
-        (AspectSpec(1, AspectKind.PANEL, D(10), weight=D("0.8")), D("9.07"), D("7.26")),  # 7.256
-        (AspectSpec(1, AspectKind.PANEL, D(10), weight=D("1.2")), D("6.25"), D("7.50")),  # exact
-        (AspectSpec(1, AspectKind.PANEL, D(10)), D("6.25"), D("6.25")),  # weight 1
+        (AspectSpec(1, AspectKind.PANEL_MARK, D(10), weight=D("1.6")), D("8.57"), D("13.71")),  # 13.712
+        (AspectSpec(1, AspectKind.PANEL_MARK, D(10), weight=D("0.8")), D("9.07"), D("7.26")),  # 7.256
+        (AspectSpec(1, AspectKind.PANEL_MARK, D(10), weight=D("1.2")), D("6.25"), D("7.50")),  # exact
+        (AspectSpec(1, AspectKind.PANEL_MARK, D(10)), D("6.25"), D("6.25")),  # weight 1
     ],
     ids=["factor-1.6", "factor-0.8-rounds-up", "factor-1.2-exact", "unweighted"],
 )
@@ -189,8 +189,8 @@ def test_weighted(spec, mark, expected):
 def test_rounding_order_is_round_then_sum():
     # Two components at factor 0.8 with panel 9.07: each 7.256 → 7.26, total 14.52.
     # Summing first would give 14.512 → 14.51: the ISU publishes 14.52.
-    a = AspectSpec(1, AspectKind.PANEL, D(10), Aggregation.TRIMMED_MEAN, weight=D("0.8"))
-    b = AspectSpec(2, AspectKind.PANEL, D(10), Aggregation.TRIMMED_MEAN, weight=D("0.8"))
+    a = AspectSpec(1, AspectKind.PANEL_MARK, D(10), Aggregation.TRIMMED_MEAN, weight=D("0.8"))
+    b = AspectSpec(2, AspectKind.PANEL_MARK, D(10), Aggregation.TRIMMED_MEAN, weight=D("0.8"))
     result = trade_total([CriterionSpec(1, None, (a, b))], {1: [D("9.07")], 2: [D("9.07")]})
     assert result.total == D("14.52")
 
@@ -202,7 +202,7 @@ def test_rounding_order_is_round_then_sum():
         (MEASURE, D("10.01"), "Mark must be between 0 and %(max)s."),
         (MEASURE, D("7.125"), "Mark may have at most %(decimals)s decimal places."),
         (
-            AspectSpec(1, AspectKind.PANEL, D(10), decimals=0),
+            AspectSpec(1, AspectKind.PANEL_MARK, D(10), decimals=0),
             D("7.5"),
             "Mark may have at most %(decimals)s decimal places.",
         ),
@@ -216,7 +216,7 @@ def test_rounding_order_is_round_then_sum():
         (MEASURE, D("10"), None),
         (MEASURE, D("0"), None),
         (MEASURE, D("7.50"), None),
-        (AspectSpec(1, AspectKind.PANEL, D(10), decimals=1), D("7.50"), None),  # trailing zero
+        (AspectSpec(1, AspectKind.PANEL_MARK, D(10), decimals=1), D("7.50"), None),  # trailing zero
         (JUDGE, D("3"), None),  # above max 2 but a valid judgement score
         (JUDGE, D("2.0"), None),
         (JUDGE, D("0"), None),
@@ -256,7 +256,7 @@ def test_validate_mark_params_render():
 # --- trade total ------------------------------------------------------------------------------
 
 A1 = AspectSpec(11, AspectKind.MEASUREMENT, D(20))
-A2 = AspectSpec(12, AspectKind.PANEL, D(80), Aggregation.TRIMMED_MEAN)
+A2 = AspectSpec(12, AspectKind.PANEL_MARK, D(80), Aggregation.TRIMMED_MEAN)
 B1 = AspectSpec(21, AspectKind.JUDGEMENT, D(3))
 B2 = AspectSpec(22, AspectKind.MEASUREMENT, D(7))
 
@@ -308,7 +308,7 @@ def test_weighted_total_is_rounded_once():
 
 
 def test_trade_total_reports_weighted_aspect_marks():
-    spec = AspectSpec(1, AspectKind.PANEL, D(10), weight=D("1.6"))
+    spec = AspectSpec(1, AspectKind.PANEL_MARK, D(10), weight=D("1.6"))
     unmarked = AspectSpec(2, AspectKind.MEASUREMENT, D(10))
     result = trade_total([CriterionSpec(1, None, (spec, unmarked))], {1: [D("8.57")]})
     assert result.aspects == {1: D("13.71"), 2: None}
@@ -352,8 +352,8 @@ def test_trade_total_refuses_mixed_weights():
                     1,
                     None,
                     (
-                        AspectSpec(1, AspectKind.PANEL, D(10), weight=D("1.6")),
-                        AspectSpec(2, AspectKind.PANEL, D(10), weight=D("0.8")),
+                        AspectSpec(1, AspectKind.PANEL_MARK, D(10), weight=D("1.6")),
+                        AspectSpec(2, AspectKind.PANEL_MARK, D(10), weight=D("0.8")),
                     ),
                 )
             ],
@@ -383,12 +383,12 @@ def test_scheme_max_total(scheme, expected):
             ["The weight of criterion %(criterion)s must be above 0."],
         ),
         (
-            [CriterionSpec(1, None, (AspectSpec(1, AspectKind.PANEL, D(0)),))],
+            [CriterionSpec(1, None, (AspectSpec(1, AspectKind.PANEL_MARK, D(0)),))],
             None,
             ["The maximum mark of aspect %(aspect)s must be above 0."],
         ),
         (
-            [CriterionSpec(1, D(100), (AspectSpec(1, AspectKind.PANEL, D(-1)),))],
+            [CriterionSpec(1, D(100), (AspectSpec(1, AspectKind.PANEL_MARK, D(-1)),))],
             None,
             [
                 "The maximum of criterion %(criterion)s must be above 0.",
@@ -396,17 +396,17 @@ def test_scheme_max_total(scheme, expected):
             ],
         ),
         (
-            [CriterionSpec(1, None, (AspectSpec(1, AspectKind.PANEL, D(10), weight=D(0)),))],
+            [CriterionSpec(1, None, (AspectSpec(1, AspectKind.PANEL_MARK, D(10), weight=D(0)),))],
             None,
             ["The weight of aspect %(aspect)s must be above 0."],
         ),
         (
-            [CriterionSpec(1, None, (AspectSpec(1, AspectKind.PANEL, D("2.5"), decimals=0),))],
+            [CriterionSpec(1, None, (AspectSpec(1, AspectKind.PANEL_MARK, D("2.5"), decimals=0),))],
             None,
             ["The maximum mark of aspect %(aspect)s has more decimals than a mark may have."],
         ),
         (
-            [CriterionSpec(1, None, (AspectSpec(1, AspectKind.PANEL, D(10), decimals=-1),))],
+            [CriterionSpec(1, None, (AspectSpec(1, AspectKind.PANEL_MARK, D(10), decimals=-1),))],
             None,
             ["Aspect %(aspect)s may allow 0 to 6 decimal places."],
         ),
@@ -433,7 +433,7 @@ def test_scheme_max_total(scheme, expected):
                 CriterionSpec(
                     1,
                     None,
-                    (AspectSpec(1, AspectKind.PANEL, D(10), Aggregation.TRIMMED_MEAN, 0),),
+                    (AspectSpec(1, AspectKind.PANEL_MARK, D(10), Aggregation.TRIMMED_MEAN, 0),),
                 )
             ],
             None,
@@ -456,20 +456,20 @@ def test_scheme_max_total(scheme, expected):
         # smallest weights and maxima above 0, 0 and 6 decimals, an odd whole maximum
         (
             [
-                CriterionSpec(1, D("0.5"), (AspectSpec(1, AspectKind.PANEL, D("0.5"), decimals=1),)),
-                CriterionSpec(2, D("99.5"), (AspectSpec(2, AspectKind.PANEL, D(5), decimals=0),)),
+                CriterionSpec(1, D("0.5"), (AspectSpec(1, AspectKind.PANEL_MARK, D("0.5"), decimals=1),)),
+                CriterionSpec(2, D("99.5"), (AspectSpec(2, AspectKind.PANEL_MARK, D(5), decimals=0),)),
                 CriterionSpec(3, D(1), (AspectSpec(3, AspectKind.MEASUREMENT, D(1), decimals=6),)),
             ],
             None,
             [],
         ),
         (
-            [CriterionSpec(1, None, (AspectSpec(1, AspectKind.PANEL, D(10), decimals=7),))],
+            [CriterionSpec(1, None, (AspectSpec(1, AspectKind.PANEL_MARK, D(10), decimals=7),))],
             None,
             ["Aspect %(aspect)s may allow 0 to 6 decimal places."],
         ),
         (
-            [CriterionSpec(1, D(100), (AspectSpec(1, AspectKind.PANEL, D(0)),))],
+            [CriterionSpec(1, D(100), (AspectSpec(1, AspectKind.PANEL_MARK, D(0)),))],
             None,
             [
                 "The maximum of criterion %(criterion)s must be above 0.",
@@ -478,7 +478,7 @@ def test_scheme_max_total(scheme, expected):
         ),
         ([CriterionSpec(1, None, (PANEL_MEAN, MEDIAN))], 2, []),  # only a trimmed mean drops marks
         (
-            [CriterionSpec(1, None, (AspectSpec(7, AspectKind.PANEL, D(10), Aggregation.TRIMMED_MEAN,
+            [CriterionSpec(1, None, (AspectSpec(7, AspectKind.PANEL_MARK, D(10), Aggregation.TRIMMED_MEAN,
                                                 trimmed_count=2),))],
             4,
             [
@@ -487,7 +487,7 @@ def test_scheme_max_total(scheme, expected):
             ],
         ),
         (
-            [CriterionSpec(1, None, (AspectSpec(7, AspectKind.PANEL, D(10), Aggregation.TRIMMED_MEAN,
+            [CriterionSpec(1, None, (AspectSpec(7, AspectKind.PANEL_MARK, D(10), Aggregation.TRIMMED_MEAN,
                                                 trimmed_count=2),))],
             5,
             [],
@@ -523,7 +523,7 @@ def test_validate_scheme(scheme, panel_size, messages):
 
 
 def test_validate_scheme_says_how_many_judges_a_trimmed_mean_needs():
-    spec = AspectSpec(7, AspectKind.PANEL, D(10), Aggregation.TRIMMED_MEAN, trimmed_count=2)
+    spec = AspectSpec(7, AspectKind.PANEL_MARK, D(10), Aggregation.TRIMMED_MEAN, trimmed_count=2)
     [problem] = validate_scheme([CriterionSpec(1, None, (spec,))], 3)
     assert problem.params == {"count": 2, "needed": 4, "judges": 3}
     assert problem.column == "trimmed_count"

@@ -64,7 +64,7 @@ def isu():
 def _spec(component: dict) -> AspectSpec:
     return AspectSpec(
         id=0,
-        kind=AspectKind.PANEL,
+        kind=AspectKind.PANEL_MARK,
         max_mark=COMPONENT_MAX,
         aggregation=Aggregation.TRIMMED_MEAN,
         trimmed_count=1,

@@ -19,13 +19,13 @@ from competition.domain.oversight import (
 
 MEASURE = AspectSpec(1, AspectKind.MEASUREMENT, D(10))
 JUDGE = AspectSpec(2, AspectKind.JUDGEMENT, D(2))
-PANEL_MEAN = AspectSpec(3, AspectKind.PANEL, D(10))
+PANEL_MEAN = AspectSpec(3, AspectKind.PANEL_MARK, D(10))
 
 
 @pytest.mark.parametrize("kind, maximum, scale", [
     (AspectKind.JUDGEMENT, D(6), D(100) / 3),  # a score point is a third of the 0-3 range
-    (AspectKind.PANEL, D(20), D(5)),           # a mark of 20 points: 5 % per point
-    (AspectKind.PANEL, D("2.5"), D(40)),
+    (AspectKind.PANEL_MARK, D(20), D(5)),           # a mark of 20 points: 5 % per point
+    (AspectKind.PANEL_MARK, D("2.5"), D(40)),
     (AspectKind.MEASUREMENT, D(10), None),     # measurements are not judged
 ], ids=["judgement", "panel-20", "panel-2.5", "measurement"])
 def test_severity_scale(kind, maximum, scale):

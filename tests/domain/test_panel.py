@@ -28,7 +28,7 @@ from competition.domain.panel import (
 from competition.domain.roles import Role
 from competition.domain.trade_state import LOCKED, NOT_OPEN, TradeStatus
 
-M, J, P = AspectKind.MEASUREMENT, AspectKind.JUDGEMENT, AspectKind.PANEL
+M, J, P = AspectKind.MEASUREMENT, AspectKind.JUDGEMENT, AspectKind.PANEL_MARK
 
 # Judges 1 (delegation 10), 2 (delegation 20), 3 (no delegation), 9 the chief (delegation 30).
 # Entrants 101 (delegation 10), 102 (delegation 20), 103 (delegation 30), 104 (delegation 40,

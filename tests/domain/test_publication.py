@@ -2,13 +2,11 @@
 
 import pytest
 
-from competition.domain.awards import NO_AWARD, Award, Tier
 from competition.domain.publication import (
     ALREADY_PUBLISHED,
     NOT_PUBLISHED,
     NOT_SIGNED_OFF,
     REASON_REQUIRED,
-    award_changes,
     publication_problem,
 )
 
@@ -35,24 +33,3 @@ def test_publication_problem(signed_off, versions, amending, reason, expected):
 
 def test_missing_reason_names_the_field():
     assert publication_problem(True, 1, True, "").column == "reason"
-
-
-GOLD, SILVER = Award(Tier.FIRST, False, ()), Award(Tier.SECOND, False, ())
-EXCELLENCE = Award(None, True, ())
-GOLD_TITLED = Award(Tier.FIRST, False, ("技术能手",))
-
-
-@pytest.mark.parametrize(
-    "before, after, changed",
-    [
-        ({1: GOLD, 2: SILVER}, {1: GOLD, 2: SILVER}, {}),
-        ({1: GOLD, 2: SILVER}, {1: SILVER, 2: GOLD}, {1: (GOLD, SILVER), 2: (SILVER, GOLD)}),
-        ({1: GOLD}, {1: GOLD_TITLED}, {1: (GOLD, GOLD_TITLED)}),          # a title counts
-        ({1: EXCELLENCE}, {1: NO_AWARD}, {1: (EXCELLENCE, NO_AWARD)}),
-        ({1: GOLD}, {}, {1: (GOLD, NO_AWARD)}),                            # entrant gone
-        ({}, {2: NO_AWARD}, {}),                                           # nothing both times
-    ],
-    ids=["same", "swapped", "title", "excellence-lost", "missing-after", "no-award"],
-)
-def test_award_changes(before, after, changed):
-    assert award_changes(before, after) == changed

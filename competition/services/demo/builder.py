@@ -85,11 +85,11 @@ def scheme(rng: random.Random, trade: Trade) -> None:
         marks[-1] += share - sum(marks)
         for i, mark in enumerate(marks):
             kind = AspectKind.MEASUREMENT if code == "A" else rng.choice(
-                (AspectKind.MEASUREMENT, AspectKind.MEASUREMENT, AspectKind.JUDGEMENT, AspectKind.PANEL))
+                (AspectKind.MEASUREMENT, AspectKind.MEASUREMENT, AspectKind.JUDGEMENT, AspectKind.PANEL_MARK))
             criterion.aspects.append(Aspect(
                 code=f"{code}{i + 1}", position=i, kind=kind, max_mark=Decimal(mark),
                 description_zh="理论考试" if code == "A" else rng.choice(ASPECT_WORDS),
-                aggregation=Aggregation.TRIMMED_MEAN if kind == AspectKind.PANEL else Aggregation.MEAN,
+                aggregation=Aggregation.TRIMMED_MEAN if kind == AspectKind.PANEL_MARK else Aggregation.MEAN,
                 trimmed_count=1, decimals=0 if kind == AspectKind.JUDGEMENT else 1))
         trade.criteria.append(criterion)
 

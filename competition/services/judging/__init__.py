@@ -26,6 +26,7 @@ from competition.services.judging.audit import (
     audit_workbook,
     trade_history,
 )
+from competition.services.judging.blank import blank_sheet
 from competition.services.judging.conflicts import (
     conflicts_of,
     declare_conflict,
@@ -53,7 +54,6 @@ from competition.services.judging.sheets import (
     EntrantMarks,
     SaveResult,
     Sheet,
-    blank_sheet,
     entrant_lines,
     entrant_marks,
     my_trades,

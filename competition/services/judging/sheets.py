@@ -1,5 +1,5 @@
 """What judges see and save: the score sheet, the chief judge's view of one entrant, "my
-trades", and the printable blank marking sheet.
+trades" (the printable blank marking sheet is in ``blank``).
 
 A sheet is saved whole or not at all (:func:`save_sheet`): every cell is checked with the
 domain's rule for writing a mark (:func:`competition.domain.panel.cell_problem`) and the aspect's
@@ -23,11 +23,10 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
-from competition.domain.aggregation import AspectKind, validate_mark
+from competition.domain.aggregation import validate_mark
 from competition.domain.blind import entrant_label, is_blind, sees_identity
 from competition.domain.entrants import EntrantStatus, competes
 from competition.domain.messages import N_, Problem
-from competition.domain.numbers import format_mark
 from competition.domain.panel import CellKey, Scorer, cell_problem
 from competition.domain.trade_state import marks_problem
 from competition.extensions import db
@@ -49,7 +48,6 @@ from competition.services.errors import NotAllowed
 from competition.services.judging import keys, marks, scheme
 from competition.services.judging.oversight import discrepancies
 from competition.services.judging.panel import load_panel
-from competition.spreadsheets.writer import SheetSpec, write_workbook
 
 REASON_REQUIRED = N_("Give a reason for this change.")
 TWICE = N_("This cell appears twice.")
@@ -219,7 +217,7 @@ def sheet(user: User, trade: Trade, criterion_id: int | None = None,
     criteria = scheme.criteria(trade)
     chosen = [c for c in criteria if c.id == criterion_id] or criteria
     aspects = [a for c in chosen for a in c.aspects]
-    rows, recused = _marked_by(user, trade, entrant_lines(trade, user, locale=locale))
+    rows, recused = marked_by(user, trade, entrant_lines(trade, user, locale=locale))
     cells = {(s.entrant_id, s.aspect_id): (s.value, s.version) for s in db.session.execute(
         sa.select(Score.entrant_id, Score.aspect_id, Score.value, Score.version)
         .where(Score.trade_id == trade.id, Score.judge_id == user.id,
@@ -233,7 +231,7 @@ def sheet(user: User, trade: Trade, criterion_id: int | None = None,
                      all((row.id, a.id) in cells for a in aspects) for row in marked))
 
 
-def _marked_by(user: User, trade: Trade, lines: list[EntrantLine]
+def marked_by(user: User, trade: Trade, lines: list[EntrantLine]
                ) -> tuple[list[EntrantLine], dict[int, Problem]]:
     """The competing entrants a sheet of ``user`` lists, and why the user may not mark some of
     them. Under blind judging (for this user) those are left out: a code marked "recused"
@@ -330,24 +328,3 @@ def _not_recused(user: User) -> tuple:
         sa.select(Contestant.entrant_id).join(Conflict, Conflict.contestant_id == Contestant.id)
         .where(Conflict.user_id == user.id, Contestant.entrant_id.is_not(None))))
     return tuple(conditions)
-
-
-def blank_sheet(trade: Trade, viewer: User, translate, locale: str = "zh") -> bytes:
-    """A blank marking sheet for the trade as Excel, one row per competing entrant and one
-    column per aspect (code and maximum), to fill by hand and import later."""
-    aspects = scheme.aspects(trade)
-    lines = _marked_by(viewer, trade, entrant_lines(trade, viewer, locale=locale))[0]
-    blind = is_blind(trade.uses_anonymous_codes, trade.codes_revealed)
-    headers = [translate("Code") if blind else translate("Number")]
-    if not blind:
-        headers.append(translate("Entrant"))
-    headers += [f"{a.criterion.code}/{a.code} "
-                f"({format_mark(a.max_mark) if a.kind != AspectKind.JUDGEMENT else '0-3'})"
-                for a in aspects]
-    rows = [[line.label] + ([] if blind else [line.name]) + [""] * len(aspects) for line in lines]
-    return write_workbook([SheetSpec(
-        title=trade.code, headers=headers, rows=rows, title_lines=[
-            f"{trade.code} {trade.name(locale)}",
-            translate("Judge:") + " ____________    " + translate("Signature:")
-            + " ____________    " + translate("Date:") + " ____________"],
-        widths=[10] + ([] if blind else [16]) + [12] * len(aspects))])

@@ -48,7 +48,6 @@ from competition.services.results.publication import (
     set_embargo,
 )
 from competition.services.results.published import (
-    changed_awards,
     is_public,
     latest_public,
     latest_published,
@@ -65,7 +64,7 @@ from competition.services.results.workbook import delegation_workbook, event_wor
 __all__ = [
     "PUBLISH_RACE", "Amendment", "CriterionHead", "EventPublication", "Line", "MedalLine",
     "Member", "PublishedTrade", "Title", "TradeResults", "TradeState", "add_amendment",
-    "can_see_provisional", "changed_awards", "compute", "delegation_workbook", "event_workbook",
+    "can_see_provisional", "compute", "delegation_workbook", "event_workbook",
     "file_name", "is_public", "latest_public", "latest_published", "line_from_row",
     "medal_labels", "medal_table", "provisional", "public_delegation", "public_medal_table",
     "public_trade", "publish", "publish_all", "published", "published_under_rule", "release",

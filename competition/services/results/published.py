@@ -12,8 +12,6 @@ from collections.abc import Iterable, Sequence
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
-from competition.domain.awards import Award
-from competition.domain.publication import award_changes
 from competition.extensions import db
 from competition.models import AwardRule, Delegation, Event, ResultLine, ResultVersion, Trade
 from competition.services import setup
@@ -58,15 +56,6 @@ def published(trade: Trade, number: int | None = None) -> PublishedTrade | None:
         lines=tuple(line_from_row(row) for row in rows),
         name_zh=chosen.trade_name_zh, name_en=chosen.trade_name_en,
         demonstration=chosen.is_demonstration)
-
-
-def changed_awards(trade: Trade, before: int, after: int) -> dict[int, tuple[Award, Award]]:
-    """Entrants whose award differs between two published versions (for reissuing certificates)."""
-    def awards(number: int) -> dict[int, Award]:
-        version = published(trade, number)
-        return {line.entrant_id: line.award for line in version.lines if line.entrant_id} \
-            if version else {}
-    return award_changes(awards(before), awards(after))
 
 
 def is_public(event: Event) -> bool:
