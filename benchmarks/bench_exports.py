@@ -41,6 +41,8 @@ from competition.extensions import db  # noqa: E402
 from competition.models import Event, Trade, TradeStatus  # noqa: E402
 from competition.services import certificates, demo, results  # noqa: E402
 
+SECRET = "a-benchmark-secret-key-of-at-least-32-bytes"  # a served app refuses shorter keys
+
 EVENT = "HN2026"
 BASE_URL = "https://skills.example.cn"
 
@@ -150,7 +152,7 @@ def measure(app) -> list[tuple]:
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         uri = f"sqlite:///{os.path.join(tmp, 'bench.sqlite')}"
-        app = create_app({"SQLALCHEMY_DATABASE_URI": uri, "SECRET_KEY": "bench-secret",
+        app = create_app({"SQLALCHEMY_DATABASE_URI": uri, "SECRET_KEY": SECRET,
                           "EXPORTS_DIR": tmp})
         print("Building the seed competition (marks, sign-off, publication) …", flush=True)
         notes = build(app)

@@ -41,12 +41,14 @@ from competition.services import (
     imports,  # noqa: E402
 )
 
+SECRET = "a-benchmark-secret-key-of-at-least-32-bytes"  # a served app refuses shorter keys
+
 CODE = "BENCH"
 ID_TYPE = "居民身份证"
 
 
 def make_app(url: str, schema: str | None):
-    config = {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "benchmark", "TESTING": True}
+    config = {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET, "TESTING": True}
     if schema:
         config["SQLALCHEMY_ENGINE_OPTIONS"] = {
             "pool_pre_ping": True, "connect_args": {"options": f"-csearch_path={schema}"}}

@@ -32,6 +32,8 @@ from competition.extensions import db  # noqa: E402
 from competition.models import Contestant, Entrant, Event, JudgeAssignment, Score, Trade, User  # noqa: E402
 from competition.services import demo, judging  # noqa: E402
 
+SECRET = "a-benchmark-secret-key-of-at-least-32-bytes"  # a served app refuses shorter keys
+
 ENTRANTS_PER_TRADE = 32
 
 
@@ -145,7 +147,7 @@ def main() -> None:
     args = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="bench-judging-")
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite",
-                      "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
+                      "SECRET_KEY": SECRET, "WTF_CSRF_ENABLED": False,
                       "PASSWORD_METHOD": "pbkdf2:sha256:1000"})
     import logging
     logging.getLogger("competition.access").setLevel(logging.ERROR)

@@ -152,6 +152,7 @@ def init_app(app: Flask) -> None:
             versioned = request.args.get("v")
             if versioned and versioned == _static_digest(request.view_args.get("filename", "")):
                 response.cache_control.public = True
+                response.cache_control.no_cache = None  # Flask's default for static files
                 response.cache_control.max_age = STATIC_MAX_AGE
                 response.cache_control.immutable = True
             else:

@@ -12,6 +12,15 @@
     var field = form.querySelector('input[name="csrf_token"]');
     if (event.defaultPrevented || !field || field.value) { return; }
     event.preventDefault();
+    // form.submit() sends no submitter: carry the pressed button's value (the language).
+    var submitter = event.submitter;
+    if (submitter && submitter.name) {
+      var carried = document.createElement("input");
+      carried.type = "hidden";
+      carried.name = submitter.name;
+      carried.value = submitter.value;
+      form.appendChild(carried);
+    }
     fetch(tokenUrl, { credentials: "same-origin", cache: "no-store" })
       .then(function (response) {
         if (!response.ok) { throw new Error(response.status); }

@@ -140,6 +140,7 @@ def test_static_files_are_linked_by_version_and_kept_for_a_year(app, client, tmp
     url = re.search(r'href="(/static/css/app\.css\?v=(\w+))"', html)
     control = static(client, url[1])
     assert "max-age=31536000" in control and "immutable" in control and "public" in control
+    assert "no-cache" not in control  # a versioned file is never revalidated
     assert "no-cache" in static(client, "/static/css/app.css")
     assert "immutable" not in static(client, "/static/css/app.css?v=0123456789ab")
     # a new release (the file changed) links a new URL

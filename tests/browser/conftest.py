@@ -97,7 +97,7 @@ def live_server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("journeys")
     app = create_app({
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'journeys.sqlite'}",
-        "SECRET_KEY": "browser-journeys-secret-key",
+        "SECRET_KEY": "browser-journeys-secret-key-of-32-bytes-or-more",
         "RATELIMIT_ENABLED": False,
         "RATELIMIT_STORAGE_URI": "memory://",
         "EXPORTS_DIR": str(tmp / "exports"),
