@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from competition.auth.forms import LoginForm, PasswordForm
+from competition.domain.roles import scores
 from competition.services import accounts, throttle
 from competition.web import login_limits
 from competition.web.paging import safe_next
@@ -29,11 +30,17 @@ def login():
             flash(_("Wrong username or password."), "error")
             return render_template("auth/login.html", form=form), 401
         login_user(user)
-        target = safe_next(request.args.get("next"), url_for("core.index"))
+        target = safe_next(request.args.get("next"), landing(user))
         if user.must_change_password:
             return redirect(url_for(".password", next=target))
         return redirect(target)
     return render_template("auth/login.html", form=form)
+
+
+def landing(user) -> str:
+    """Where a login leads without a ``next``: judges and chief judges to their trades,
+    everyone else to the start page (organizers: their events)."""
+    return url_for("judging.my_trades") if scores(user.role) else url_for("core.index")
 
 
 def _refused(form, message: str, status: int, headers: dict[str, str]):
@@ -66,6 +73,7 @@ def password():
             # the current_user proxy, which would then resolve to itself for the rest of the request.
             login_user(current_user._get_current_object())
             flash(_("Your password was changed."), "success")
-            return redirect(safe_next(request.args.get("next"), url_for("core.index")))
+            return redirect(safe_next(request.args.get("next"),
+                                      landing(current_user._get_current_object())))
     return render_template("auth/password.html", form=form,
                            required=current_user.must_change_password)

@@ -115,6 +115,17 @@ class Panel:
             return 1
         return max(len(self.eligible(entrant_id)), 1)
 
+    def expected(self, kinds: Iterable[AspectKind]) -> int:
+        """The marks the whole trade expects: what every competing entrant :meth:`needed` on
+        every aspect (of the aspect ``kinds`` given)."""
+        kinds = list(kinds)
+        return sum(self.needed(e, kind) for e in self.competing for kind in kinds)
+
+    def counted(self, entrant_id: int, kind: AspectKind, given: int) -> int:
+        """How many of the ``given`` marks of an entrant on an aspect count towards what it
+        :meth:`needed` (a mark beyond that, a second measurement say, adds nothing)."""
+        return min(given, self.needed(entrant_id, kind))
+
     def expected_of(self, judge_id: int, kinds: Iterable[AspectKind]) -> int:
         """A judge's own share of the marks: every judgement and panel-mark aspect (of the
         aspect ``kinds`` given) of every competing entrant the judge may mark."""

@@ -1,7 +1,10 @@
-"""The organizer's judging pages: the event's scoring overview, a trade's control (open,
-unlock), declared conflicts, the audit log and marks from paper sheets."""
+"""The organizer's judging pages: the competition-day overview (chief judges see their own
+trades on it), a trade's control (open, unlock), declared conflicts, the audit log and marks
+from paper sheets."""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from flask import abort, redirect, render_template, request, url_for
@@ -11,9 +14,10 @@ from flask_login import current_user
 from competition.domain.roles import organizes
 from competition.extensions import db
 from competition.judging import forms
-from competition.judging.blueprint import bp, locale
+from competition.judging.blueprint import EVERYONE, bp, locale, no_store
 from competition.models import Conflict, Delegation, Event, Trade, User
 from competition.services import imports, judging
+from competition.services.errors import NotAllowed
 from competition.web import downloads
 from competition.web.access import ORGANIZING, READING, refuse
 from competition.web.actions import attempt, form_status, submit
@@ -21,12 +25,22 @@ from competition.web.imports import import_page
 from competition.web.loaders import for_event, for_trade
 from competition.web.paging import page_number
 
+OVERVIEW_REFRESH = 60
+"""Seconds between two reloads of the competition-day overview (it reloads itself)."""
+
 
 @bp.get("/events/<event_code>/")
-@for_event(*READING)
+@for_event(*EVERYONE)
+@no_store
 def overview(event: Event):
-    return render_template("judging/overview.html", event=event,
-                           rows=judging.event_overview(event))
+    """The competition-day overview: organizers and supervisors see every trade, a chief judge
+    their own (a judge who is chief of none is refused)."""
+    try:
+        rows = judging.competition_day(event, current_user)
+    except NotAllowed:
+        refuse("chief of no trade")
+    return render_template("judging/overview.html", event=event, rows=rows,
+                           refresh=OVERVIEW_REFRESH, now=datetime.now(UTC))
 
 
 @bp.get("/events/<event_code>/trades/<code>/control")

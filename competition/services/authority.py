@@ -54,3 +54,18 @@ def can_oversee(user: User, trade: Trade) -> bool:
     if reads_everything(user.role):
         return True
     return is_chief_of(user, trade)
+
+
+def overseen_trades(user: User, event_id: int) -> list[Trade]:
+    """The event's trades whose marking ``user`` oversees (see :func:`can_oversee`), in code
+    order: every trade for its organizers and supervisors, the trades a judge is chief judge
+    of, none for anyone else."""
+    if not belongs_to(user.role, user.event_id, event_id):
+        return []
+    query = sa.select(Trade).where(Trade.event_id == event_id).order_by(Trade.code)
+    if reads_everything(user.role):
+        return list(db.session.scalars(query))
+    if not scores(user.role):
+        return []
+    return list(db.session.scalars(query.join(JudgeAssignment).where(
+        JudgeAssignment.user_id == user.id, JudgeAssignment.is_chief.is_(True))))

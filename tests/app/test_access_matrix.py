@@ -107,7 +107,7 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "judging.resolve": {"GET": OVERSEE, "POST": allow("chief_judge")},
     "judging.severity": {"GET": OVERSEE},
     "judging.sign_off": {"POST": allow("chief_judge")},
-    "judging.overview": {"GET": READ},
+    "judging.overview": {"GET": OVERSEE},
     "judging.control": {"GET": READ},
     "judging.open_trade": {"POST": ORGANIZE},
     "judging.unlock": {"POST": ORGANIZE},

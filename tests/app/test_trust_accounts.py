@@ -179,8 +179,8 @@ def test_a_judge_made_by_form_changes_the_password_first_and_the_pages_keep_work
     saved = client.post(f"/judge/trades/{scene.trade.id}/sheet",
                         data={f"m-{first}": "5", f"v-{first}": "", f"o-{first}": ""})
     assert saved.status_code == 302, page_text(saved)[:500]
-    # and the new password opens them next time
-    assert log_in(app, "xin.caipan", NEW_PASSWORD)[1].headers["Location"] == "/"
+    # and the new password opens them next time, on the judge's own trades
+    assert log_in(app, "xin.caipan", NEW_PASSWORD)[1].headers["Location"] == "/judge/"
 
 
 def test_an_organizer_made_by_an_administrator_changes_the_password_first(app, scene,

@@ -98,6 +98,23 @@ def test_each_judges_own_share(judge, expected):
     assert PANEL.expected_of(judge, [M, J, P]) == expected
 
 
+def test_the_trade_expects_what_each_competing_entrant_needs():
+    # 101: 1 measurement + 2 + 2; 102: 1 + 1 + 1; 103: 1 + 3 + 3 (104 withdrawn)
+    assert PANEL.expected([M, J, P]) == 15
+    # the same as the judges' own shares (4 + 4 + 4) and one measurement per entrant (3)
+    assert PANEL.expected([M, J, P]) == sum(PANEL.expected_of(j, [M, J, P]) for j in PANEL.judges) + 3
+
+
+@pytest.mark.parametrize("entrant, kind, given, counted", [
+    (101, M, 3, 1),   # a measurement typed three times counts once
+    (101, J, 1, 1),
+    (101, J, 5, 2),   # never more than the entrant needs
+    (103, P, 0, 0),
+], ids=["measurement-once", "one-of-two", "capped", "none"])
+def test_marks_that_count_towards_what_is_expected(entrant, kind, given, counted):
+    assert PANEL.counted(entrant, kind, given) == counted
+
+
 def test_competing_entrants_leave_out_the_withdrawn():
     assert PANEL.competing == [101, 102, 103]
 

@@ -13,6 +13,8 @@ This ``__init__`` is the package's only door; its modules are:
   registration).
 - ``trade_state``: open, sign off, unlock (``competition.domain.trade_state``).
 - ``oversight``: totals, progress, discrepancies, severity.
+- ``day``: the competition-day overview of every trade a user oversees (marks in, open
+  discrepancies, thin panels, sign-off, publication), for all trades in a few queries.
 - ``conflicts``: declared conflicts of interest.
 - ``audit``: the audit log and its export.
 """
@@ -33,6 +35,7 @@ from competition.services.judging.conflicts import (
     declare_conflict_by,
     remove_conflict,
 )
+from competition.services.judging.day import TradeDay, competition_day
 from competition.services.judging.keys import entrant_key, entrants_by_key
 from competition.services.judging.marks import MarkChange, StaleCell, StaleCells, current_marks, parse_mark
 from competition.services.judging.marks import record as record_marks
@@ -41,12 +44,11 @@ from competition.services.judging.oversight import (
     Progress,
     criterion_marks,
     discrepancies,
-    event_overview,
     progress,
     severity,
     trade_totals,
 )
-from competition.services.judging.panel import load_panel, thin_panels
+from competition.services.judging.panel import load_panel, load_panels, thin_panels
 from competition.services.judging.sheets import (
     REASON_REQUIRED,
     CellInput,
@@ -64,13 +66,13 @@ from competition.services.judging.sheets import (
 from competition.services.judging.trade_state import open_trade, sign_off, unlock
 
 __all__ = [
-    "REASON_REQUIRED", "RECUSALS", "AuditFilter", "CellInput", "CellKey", "DiscrepancyRow",
+    "REASON_REQUIRED", "RECUSALS", "AuditFilter", "CellInput", "CellKey", "DiscrepancyRow", "TradeDay",
     "EntrantLine", "EntrantMarks", "MarkChange", "Progress", "SaveResult", "Sheet", "StaleCell", "StaleCells",
     "audit_query", "audit_row", "audit_workbook", "blank_sheet", "conflicts_of",
     "criterion_marks", "current_marks", "declare_conflict", "declare_conflict_by",
     "discrepancies", "entrant_key", "entrant_lines", "entrant_marks", "entrants_by_key",
-    "event_overview", "format_mark",
-    "load_panel", "my_trades", "open_trade", "parse_mark", "progress", "record_marks",
+    "competition_day", "format_mark",
+    "load_panel", "load_panels", "my_trades", "open_trade", "parse_mark", "progress", "record_marks",
     "remove_conflict", "save_sheet", "severity", "sheet", "sheet_size", "sign_off", "thin_panels",
     "trade_history", "trade_totals", "unlock",
 ]

@@ -5,16 +5,17 @@ supervisors and organizers (the rules are in ``competition.domain.panel`` and
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
 import sqlalchemy as sa
 
-from competition.domain.aggregation import AspectKind, TradeTotal, trade_total
+from competition.domain.aggregation import AspectKind, AspectSpec, TradeTotal, trade_total
 from competition.domain.entrants import EntrantStatus
 from competition.domain.oversight import find_discrepancies, judge_severity, severity_scale
 from competition.extensions import db
-from competition.models import Aspect, Entrant, Event, Score, Trade, User
+from competition.models import Aspect, Entrant, Score, Trade, User
 from competition.services.judging import scheme
 from competition.services.judging.panel import load_panel
 
@@ -67,15 +68,23 @@ def discrepancies(trade: Trade) -> list[DiscrepancyRow]:
     aspects = {a.id: a.spec() for a in scheme.aspects(trade)}
     active = set(db.session.scalars(sa.select(Entrant.id).where(
         Entrant.trade_id == trade.id, Entrant.status == EntrantStatus.REGISTERED)))
+    return find_rows(aspects, active, _marks(trade), trade.judgement_threshold)
+
+
+def find_rows(aspects: Mapping[int, AspectSpec], active: Collection[int],
+              marks: Mapping[int, Mapping[int, Mapping[int, Decimal]]],
+              threshold: Decimal) -> list[DiscrepancyRow]:
+    """:func:`discrepancies` over marks already read (entrant id → aspect id → judge id →
+    mark) of the ``active`` entrants, on the trade's ``aspects`` (id → spec)."""
     found = []
-    for entrant_id, by_aspect in _marks(trade).items():
+    for entrant_id, by_aspect in marks.items():
         if entrant_id not in active:
             continue
         for aspect_id, by_judge in by_aspect.items():
             spec = aspects.get(aspect_id)
             if spec is None:
                 continue
-            if hit := find_discrepancies(spec, by_judge, trade.judgement_threshold):
+            if hit := find_discrepancies(spec, by_judge, threshold):
                 found.append(DiscrepancyRow(entrant_id, aspect_id, hit.spread, hit.judge_ids,
                                             dict(by_judge)))
     return sorted(found, key=lambda d: (d.entrant_id, d.aspect_id))
@@ -159,17 +168,3 @@ def severity(trade: Trade) -> list[tuple[User, Decimal, int]]:
     users = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(found)))}
     return sorted(((users[j], s.mean_deviation, s.count) for j, s in found.items()),
                   key=lambda row: (row[1], row[0].username))
-
-
-def event_overview(event: Event) -> list[tuple[Trade, int, int]]:
-    """Every trade of the event with its count of marks and of competing entrants."""
-    trades = db.session.scalars(sa.select(Trade).where(Trade.event_id == event.id)
-                                .order_by(Trade.code)).all()
-    marks = dict(db.session.execute(
-        sa.select(Score.trade_id, sa.func.count(Score.id)).join(Trade)
-        .where(Trade.event_id == event.id).group_by(Score.trade_id)).all())
-    entrants = dict(db.session.execute(
-        sa.select(Entrant.trade_id, sa.func.count(Entrant.id)).join(Trade)
-        .where(Trade.event_id == event.id, Entrant.status == EntrantStatus.REGISTERED)
-        .group_by(Entrant.trade_id)).all())
-    return [(t, marks.get(t.id, 0), entrants.get(t.id, 0)) for t in trades]

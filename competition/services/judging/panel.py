@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -15,29 +16,50 @@ from competition.models import Conflict, Contestant, Entrant, JudgeAssignment, T
 def load_panel(trade: Trade) -> Panel:
     """The trade's judges, its entrants and every declared conflict between them, in four
     queries of plain columns."""
-    rows = db.session.execute(
-        sa.select(JudgeAssignment.user_id, JudgeAssignment.is_chief, User.delegation_id)
-        .join(User, User.id == JudgeAssignment.user_id)
-        .where(JudgeAssignment.trade_id == trade.id)).all()
-    judges = {row.user_id: row.is_chief for row in rows}
-    entrants = {row.id: PanelEntrant(row.delegation_id, row.status) for row in db.session.execute(
-        sa.select(Entrant.id, Entrant.delegation_id, Entrant.status)
-        .where(Entrant.trade_id == trade.id))}
-    declared: set[tuple[int, int]] = set()
-    if judges:
-        declared.update(db.session.execute(
-            sa.select(Conflict.user_id, Contestant.entrant_id)
-            .join(Contestant, Contestant.id == Conflict.contestant_id)
-            .where(Contestant.trade_id == trade.id, Conflict.user_id.in_(judges))).all())
-        by_delegation = defaultdict(list)
-        for entrant_id, entrant in entrants.items():
-            by_delegation[entrant.delegation_id].append(entrant_id)
+    return load_panels([trade.id])[trade.id]
+
+
+def load_panels(trade_ids: Collection[int]) -> dict[int, Panel]:
+    """:func:`load_panel` for many trades at once (trade id → panel), in the same four queries
+    whatever their number."""
+    trade_ids = list(trade_ids)
+    judges: dict[int, dict[int, bool]] = {t: {} for t in trade_ids}
+    delegation_of: dict[int, dict[int, int | None]] = {t: {} for t in trade_ids}
+    for trade_id, user_id, is_chief, delegation_id in db.session.execute(
+            sa.select(JudgeAssignment.trade_id, JudgeAssignment.user_id, JudgeAssignment.is_chief,
+                      User.delegation_id)
+            .join(User, User.id == JudgeAssignment.user_id)
+            .where(JudgeAssignment.trade_id.in_(trade_ids))):
+        judges[trade_id][user_id] = is_chief
+        delegation_of[trade_id][user_id] = delegation_id
+    entrants: dict[int, dict[int, PanelEntrant]] = {t: {} for t in trade_ids}
+    for trade_id, entrant_id, delegation_id, status in db.session.execute(
+            sa.select(Entrant.trade_id, Entrant.id, Entrant.delegation_id, Entrant.status)
+            .where(Entrant.trade_id.in_(trade_ids))):
+        entrants[trade_id][entrant_id] = PanelEntrant(delegation_id, status)
+    declared: dict[int, set[tuple[int, int]]] = {t: set() for t in trade_ids}
+    if any(judges.values()):
+        for trade_id, user_id, entrant_id in db.session.execute(
+                sa.select(Contestant.trade_id, Conflict.user_id, Contestant.entrant_id)
+                .join(Contestant, Contestant.id == Conflict.contestant_id)
+                .where(Contestant.trade_id.in_(trade_ids))):
+            if user_id in judges[trade_id]:
+                declared[trade_id].add((user_id, entrant_id))
+        whole = defaultdict(list)
         for user_id, delegation_id in db.session.execute(
                 sa.select(Conflict.user_id, Conflict.delegation_id)
-                .where(Conflict.delegation_id.is_not(None), Conflict.user_id.in_(judges))):
-            declared.update((user_id, e) for e in by_delegation.get(delegation_id, ()))
-    return Panel(judges=judges, delegation_of_judge={row.user_id: row.delegation_id for row in rows},
-                 entrants=entrants, declared=frozenset(declared))
+                .join(JudgeAssignment, JudgeAssignment.user_id == Conflict.user_id)
+                .where(Conflict.delegation_id.is_not(None),
+                       JudgeAssignment.trade_id.in_(trade_ids)).distinct()):
+            whole[user_id].append(delegation_id)
+        for trade_id in trade_ids:
+            for user_id in judges[trade_id]:
+                for delegation_id in whole.get(user_id, ()):
+                    declared[trade_id].update(
+                        (user_id, e) for e, entrant in entrants[trade_id].items()
+                        if entrant.delegation_id == delegation_id)
+    return {t: Panel(judges=judges[t], delegation_of_judge=delegation_of[t], entrants=entrants[t],
+                     declared=frozenset(declared[t])) for t in trade_ids}
 
 
 def thin_panels(trade: Trade) -> list[tuple[Entrant, int]]:
