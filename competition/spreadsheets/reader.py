@@ -275,3 +275,43 @@ def _read_sheet(
             Problem(MSG_NO_HEADER, {"rows": HEADER_SEARCH_ROWS, "expected": expected, "row": 0})
         ]
     return table
+
+
+def read_grids(data: bytes, limits: Limits = DEFAULT_LIMITS,
+               head: int | None = None) -> dict[str, list[tuple]]:
+    """Every worksheet's rows as plain values (title → rows, the first ``head`` rows only when
+    given), for an import whose layout is fixed cells rather than one table. Numbers and dates
+    keep the type openpyxl gives them; text is as written. More rows than ``limits.max_rows``
+    is refused like a file too large.
+
+    Raises :class:`UploadRefused` as :func:`read_table` does."""
+    check_xlsx(data, limits)
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl(\.|$)")
+            workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
+            try:
+                grids: dict[str, list[tuple]] = {}
+                for worksheet in workbook.worksheets:
+                    worksheet.reset_dimensions()
+                    rows = []
+                    for number, cells in enumerate(worksheet.iter_rows(values_only=True), 1):
+                        if head is not None and number > head:
+                            break
+                        if number > limits.max_rows + HEADER_SEARCH_ROWS:
+                            raise UploadRefused(Problem(MSG_TOO_MANY_ROWS, {
+                                "limit": limits.max_rows, "row": number}))
+                        rows.append(tuple(cells))
+                    grids[worksheet.title] = rows
+                return grids
+            finally:
+                workbook.close()
+    except UploadRefused:
+        raise
+    except Exception:  # openpyxl, zipfile and XML errors alike: the file is not readable
+        raise UploadRefused(Problem(MSG_UNREADABLE)) from None
+
+
+def cell_text(value: object) -> str:
+    """A cell's value as the text the user meant ("" when blank): ``7.0`` reads ``"7"``."""
+    return "" if _is_blank(value) else _as_text(value)

@@ -65,7 +65,8 @@ class SheetSpec:
 
     ``widths`` are column widths in Excel's units (missing ones are estimated); ``number_formats``
     maps a 0-based column index to an Excel number format for that column's data cells;
-    ``title_lines`` are written in bold above the header row.
+    ``title_lines`` are written in bold above the header row, each a text (one cell) or a list
+    or tuple of cells.
     """
 
     title: str
@@ -73,7 +74,7 @@ class SheetSpec:
     rows: Iterable[Sequence[object]]
     widths: Sequence[float] | None = None
     number_formats: Mapping[int, str] | None = None
-    title_lines: Sequence[str] = ()
+    title_lines: Sequence[object] = ()
     landscape: bool = True
 
 
@@ -218,7 +219,9 @@ def _write_sheet(workbook: Workbook, spec: SheetSpec, taken: list[str]) -> None:
     _set_up_page(sheet, spec, header_row)
 
     for number, line in enumerate(spec.title_lines):
-        sheet.append([_styled(sheet, line, _TITLE_FONT if number == 0 else _BOLD)])
+        cells = line if isinstance(line, (list, tuple)) else [line]
+        sheet.append([_styled(sheet, value, _TITLE_FONT if number == 0 else _BOLD)
+                      for value in cells])
     sheet.append([_styled(sheet, header, _BOLD, _HEADER_FILL) for header in spec.headers])
     formats = dict(spec.number_formats or {})
     for row in chain(sample, rows):

@@ -1,4 +1,5 @@
-"""Marks from paper sheets: an Excel file of (trade, entrant, aspect, judge, mark) rows.
+"""Marks from paper sheets: an Excel file of (trade, entrant, aspect, judge, mark) rows, or
+the judges' blank marking sheets filled in (:mod:`.paper` reads those into the same rows).
 
 All-or-nothing, like every import: every row is checked with the same rule as a judge's own sheet
 (:func:`competition.domain.panel.cell_problem`: the judge assigned to the trade, the trade open,
@@ -22,15 +23,18 @@ from competition.extensions import db
 from competition.models import Aspect, Contestant, Criterion, Entrant, Event, Trade, User
 from competition.services import judging
 from competition.services.errors import NotAllowed
+from competition.services.imports import paper
 from competition.services.imports.report import (
     IN_THE_REQUEST,
     REQUIRED,
     ImportReport,
     Options,
+    RowProblem,
     check_rows,
     text,
 )
 from competition.spreadsheets.reader import Column
+from competition.spreadsheets.safety import UploadRefused
 from competition.spreadsheets.writer import SheetSpec, write_workbook
 
 COLUMNS = (
@@ -78,15 +82,21 @@ class _Lookup:
             self.panels[trade.id] = judging.load_panel(trade)
         return self.aspects[trade.id], self.entrants[trade.id], self.panels[trade.id]
 
-    def entrant(self, trade: Trade, name: str) -> int | None:
+    def entrant(self, trade: Trade, name: str,
+                kinds: tuple[str, ...] = ("code", "number", "draw")) -> int | None:
+        """The entrant ``name`` names: its code, competitor number or draw number (``kinds``,
+        tried in that order)."""
         found = self.trade_parts(trade)[1]
         key = name.upper()
-        return found["code"].get(key) or found["number"].get(key) or found["draw"].get(key)
+        return next((found[kind][key] for kind in kinds if key in found[kind]), None)
 
 
 TITLE = N_("Import marks from paper sheets")
 HELP = N_("One row per mark: trade code, entrant (anonymous code, competitor number or draw "
-          "number), aspect code, judge's username, mark. A file with any bad row imports nothing.")
+          "number), aspect code, judge's username, mark. Or upload the judges' blank marking "
+          "sheets as downloaded, with the marks filled in (keep the rows above the header as "
+          "they are; empty cells are skipped). A file with any bad row or cell imports nothing.")
+NO_MARKS = N_("No marks are filled in on the marking sheet: nothing to import.")
 
 
 def run(event: Event, data: bytes, actor: User | None = None, source: str = "",
@@ -94,10 +104,40 @@ def run(event: Event, data: bytes, actor: User | None = None, source: str = "",
     """Check every row, then write all the marks in one transaction, or none (through the one
     writer of marks, which commits itself: this import is never left to a job)."""
     report = ImportReport()
-    rows = _ScoreRows(_Lookup(event), report)
-    if check_rows(data, COLUMNS, report, rows.add) and rows.changes:
+    lookup = _Lookup(event)
+    if paper.is_paper(data, set(lookup.trades)):
+        rows = _ScoreRows(lookup, report, paper.ENTRANT_KINDS)
+        checked = _check_paper(data, rows, report)
+    else:
+        rows = _ScoreRows(lookup, report)
+        checked = check_rows(data, COLUMNS, report, rows.add)
+    if checked and rows.changes:
         _write(event, actor, rows.changes, report, source)
     return report
+
+
+def _check_paper(data: bytes, rows: _ScoreRows, report: ImportReport) -> bool:
+    """Check every filled cell of the upload's marking sheets as a row of this import (each
+    problem named by the sheet's row and the aspect's column); True when all passed."""
+    report.data, report.limits = data, paper.LIMITS
+    report.header_row = judging.BLANK_LAYOUT.header_row
+    try:
+        sheets = paper.read(data, set(rows.lookup.trades))
+    except UploadRefused as refusal:
+        report.add(None, refusal.problem)
+        return False
+    report.annotatable = len(sheets) == 1 and sheets[0].first
+    for sheet in sheets:
+        for mark in sheet.marks:
+            before = len(report.problems)
+            rows.add(mark.row)
+            report.problems[before:] = [
+                RowProblem(p.row, mark.column if p.column in ("mark", "aspect") else p.column,
+                           p.problem) for p in report.problems[before:]]
+    report.rows = sum(len(sheet.marks) for sheet in sheets)
+    if not report.rows:
+        report.add(None, Problem(NO_MARKS))
+    return report.ok
 
 
 class _ScoreRows:
@@ -107,9 +147,11 @@ class _ScoreRows:
     aspect and judge (each reported), the cell open to that judge, the mark, no mark twice.
     """
 
-    def __init__(self, lookup: _Lookup, report: ImportReport):
+    def __init__(self, lookup: _Lookup, report: ImportReport,
+                 entrant_kinds: tuple[str, ...] = ("code", "number", "draw")):
         self.lookup = lookup
         self.report = report
+        self.entrant_kinds = entrant_kinds
         self.changes: list[judging.MarkChange] = []
         self.seen: dict[CellKey, int] = {}
 
@@ -147,7 +189,7 @@ class _ScoreRows:
         """The cell the row marks and its aspect, if the judge may mark it (as on the judge's
         own sheet); None once the problems are reported."""
         aspects, _entrants, panel = self.lookup.trade_parts(trade)
-        entrant_id = self.lookup.entrant(trade, values["entrant"])
+        entrant_id = self.lookup.entrant(trade, values["entrant"], self.entrant_kinds)
         matches = aspects.get(values["aspect"].upper(), [])
         judge = self.lookup.judges.get(values["judge"])
         if not self._found(number, values, trade, entrant_id, matches, judge):

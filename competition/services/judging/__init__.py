@@ -28,7 +28,8 @@ from competition.services.judging.audit import (
     audit_workbook,
     trade_history,
 )
-from competition.services.judging.blank import blank_sheet
+from competition.services.judging.blank import LAYOUT as BLANK_LAYOUT
+from competition.services.judging.blank import BlankLayout, blank_sheet
 from competition.services.judging.conflicts import (
     conflicts_of,
     declare_conflict,
@@ -66,7 +67,8 @@ from competition.services.judging.sheets import (
 from competition.services.judging.trade_state import open_trade, sign_off, unlock
 
 __all__ = [
-    "REASON_REQUIRED", "RECUSALS", "AuditFilter", "CellInput", "CellKey", "DiscrepancyRow", "TradeDay",
+    "BLANK_LAYOUT", "REASON_REQUIRED", "RECUSALS", "AuditFilter", "BlankLayout", "CellInput",
+    "CellKey", "DiscrepancyRow", "TradeDay",
     "EntrantLine", "EntrantMarks", "MarkChange", "Progress", "SaveResult", "Sheet", "StaleCell", "StaleCells",
     "audit_query", "audit_row", "audit_workbook", "blank_sheet", "conflicts_of",
     "criterion_marks", "current_marks", "declare_conflict", "declare_conflict_by",
