@@ -57,6 +57,7 @@ from competition.models import (  # noqa: E402
     EntrantStatus,
     Event,
     JudgeAssignment,
+    Position,
     ResultLine,
     ResultVersion,
     Trade,
@@ -179,7 +180,7 @@ def build(uri: str) -> tuple[str, list[dict]]:
         plans = [{"trade": trade_id, "judge": username} for trade_id, username in db.session.execute(
             sa.select(Trade.id, User.username).join(JudgeAssignment, JudgeAssignment.trade_id == Trade.id)
             .join(User, User.id == JudgeAssignment.user_id)
-            .where(Trade.status == TradeStatus.OPEN, JudgeAssignment.is_chief.is_(False))
+            .where(Trade.status == TradeStatus.OPEN, JudgeAssignment.position == Position.JUDGE)
             .order_by(Trade.id, User.id))]
         db.engine.dispose()
         return password, plans

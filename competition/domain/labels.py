@@ -15,6 +15,7 @@ from competition.domain.awards import EXCELLENCE_LABEL, Tier, tier_label
 from competition.domain.entrants import EntrantStatus, EntryType
 from competition.domain.idcard import IdType
 from competition.domain.messages import N_
+from competition.domain.panel import Position
 from competition.domain.roles import Role
 from competition.domain.trade_state import TradeStatus
 
@@ -24,6 +25,9 @@ TEAM_OF = N_("Team of %(n)s")
 ROLES = {Role.ADMINISTRATOR: N_("Administrator"), Role.ORGANIZER: N_("Organizer"),
          Role.JUDGE: N_("Judge"), Role.CHIEF_JUDGE: N_("Chief judge"),
          Role.SUPERVISOR: N_("Supervisor")}
+POSITIONS = {Position.JUDGE: N_("Judge"), Position.CHIEF: N_("Chief judge"),
+             Position.DEPUTY: N_("Deputy chief judge")}
+"""A panel member's position on a trade."""
 ASPECT_KINDS = {AspectKind.MEASUREMENT: N_("Measurement"),
                 AspectKind.JUDGEMENT: N_("Judgement (0-3)"),
                 AspectKind.PANEL_MARK: N_("Panel mark")}

@@ -4,29 +4,35 @@ The rules (DOMAIN.md, "Integrity" and "Marking"):
 
 - **Recusal (回避).** A judge never marks an entrant of their own delegation, nor an entrant a
   declared conflict of interest names (the contestant, or the whole delegation).
+- **Positions.** A panel member is a judge (裁判员), the chief judge (裁判长) or a deputy chief
+  judge (副裁判长).
 - **Who scores.** The marks a judgement or panel-mark aspect needs come from the trade's judges
-  other than the chief judge; a chief judge alone on a trade scores too.
+  other than the chief and deputy chief judges; a panel of chiefs and deputies only scores too.
+- **Who resolves.** An entrant's marks are resolved (another judge's mark changed) by the chief
+  judge unless recused from the entrant; else by a deputy chief judge who is not recused; else,
+  when every one of them is, by the event's organizer (audited with the reason).
 - **Expected marks.** An entrant who competes needs one mark per measurement aspect (entered
   once, by any judge) and, on every judgement or panel-mark aspect, one mark from every scorer
   not recused from them (at least one). A judge's own share is one mark per judgement or
   panel-mark aspect of every competing entrant they may mark.
 - **Thin panel.** An entrant whom recusals leave with fewer than :data:`MIN_PANEL` judges, on a
   panel that has that many, is flagged before scoring so the organizer can add a judge.
-- **Writing a mark.** A judge writes their own marks only; the chief judge may change any
-  judge's mark (to resolve a discrepancy); both only while the trade is open, for competing
-  entrants, and never across a recusal — the chief's own included.
+- **Writing a mark.** A judge writes their own marks only; whoever resolves the entrant may
+  change any judge's mark (to resolve a discrepancy); both only while the trade is open, for
+  competing entrants, and never across a recusal — the resolver's own included.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import NamedTuple
 
 from competition.domain.aggregation import AspectKind
 from competition.domain.entrants import EntrantStatus, competes
 from competition.domain.messages import N_, Problem
-from competition.domain.roles import Role, scores
+from competition.domain.roles import Role, organizes, scores
 from competition.domain.trade_state import TradeStatus, marks_problem
 
 MIN_PANEL = 3
@@ -44,6 +50,38 @@ NOT_ON_PANEL, NOT_CHIEF, JUDGE_NOT_ON_PANEL, NOT_IN_SCHEME, NOT_IN_TRADE, NOT_CO
     N_("This aspect is not part of this trade."),
     N_("This entrant is not in this trade."),
     N_("This entrant is no longer competing (%(status)s)."))
+# Why someone may not resolve an entrant's marks (see resolve_problem), one message per case.
+NOT_RESOLVER, CHIEF_RESOLVES, RECUSED_DEPUTY_RESOLVES, RECUSED_ORGANIZER_RESOLVES, \
+    PANEL_RESOLVES = (
+        N_("Only the chief judge, or a deputy chief judge when the chief judge is recused, may "
+           "change another judge's mark."),
+        N_("The chief judge resolves this entrant's marks; a deputy chief judge does only when "
+           "the chief judge is recused."),
+        N_("You are recused from this entrant: a deputy chief judge resolves their marks."),
+        N_("You are recused from this entrant, and so is every deputy chief judge: the organizer "
+           "resolves their marks."),
+        N_("The organizer resolves an entrant's marks only when the chief judge and every deputy "
+           "chief judge are recused from them."))
+
+
+class Position(StrEnum):
+    """A panel member's position on the trade."""
+
+    JUDGE = "judge"
+    CHIEF = "chief"
+    DEPUTY = "deputy"
+
+
+LEADS = (Position.CHIEF, Position.DEPUTY)
+"""The positions that resolve marks and do not score (unless nobody else is on the panel)."""
+
+
+class Resolution(NamedTuple):
+    """Who resolves an entrant's marks: the ``position`` (None: the organizer) and the panel
+    members in it who may (none for the organizer)."""
+
+    position: Position | None
+    judge_ids: tuple[int, ...]
 
 
 class CellKey(NamedTuple):
@@ -64,12 +102,12 @@ class PanelEntrant:
 class Panel:
     """A trade's judges and entrants and the declared conflicts between them (plain data).
 
-    ``judges``: judge id → whether they are the chief judge; ``delegation_of_judge``: judge id →
+    ``judges``: judge id → their :class:`Position`; ``delegation_of_judge``: judge id →
     delegation id (None: no delegation); ``declared``: (judge id, entrant id) pairs a declared
     conflict of interest keeps apart.
     """
 
-    judges: Mapping[int, bool]
+    judges: Mapping[int, Position]
     delegation_of_judge: Mapping[int, int | None]
     entrants: Mapping[int, PanelEntrant]
     declared: Collection[tuple[int, int]] = field(default_factory=frozenset)
@@ -87,18 +125,31 @@ class Panel:
         return None
 
     def is_chief(self, judge_id: int) -> bool:
-        return self.judges.get(judge_id, False)
+        return self.judges.get(judge_id) is Position.CHIEF
+
+    def holding(self, position: Position) -> list[int]:
+        """The panel members in ``position``, by id."""
+        return sorted(j for j, held in self.judges.items() if held is position)
 
     @property
     def chiefs(self) -> list[int]:
-        return sorted(j for j, chief in self.judges.items() if chief)
+        return self.holding(Position.CHIEF)
 
     @property
     def scorers(self) -> list[int]:
-        """The judges whose marks judgement and panel-mark aspects need (the chief judge only
-        when alone on the trade)."""
-        others = [j for j, chief in self.judges.items() if not chief]
+        """The judges whose marks judgement and panel-mark aspects need (chief and deputy chief
+        judges only when nobody else is on the trade)."""
+        others = [j for j, held in self.judges.items() if held not in LEADS]
         return sorted(others or self.judges)
+
+    def resolution(self, entrant_id: int) -> Resolution:
+        """Who resolves the entrant's marks: the chief judges not recused from them; else the
+        deputy chief judges not recused; else the organizer."""
+        for position in LEADS:
+            free = tuple(j for j in self.holding(position) if self.recusal(j, entrant_id) is None)
+            if free:
+                return Resolution(position, free)
+        return Resolution(None, ())
 
     @property
     def competing(self) -> list[int]:
@@ -155,23 +206,49 @@ def cell_problem(panel: Panel, scorer: Scorer, key: CellKey, aspect_ids: Collect
                  status: TradeStatus) -> Problem | None:
     """Why ``scorer`` may not write the mark ``key`` in a trade in ``status``, or None (see the
     module docstring): the aspect and entrant belong to the trade; the scorer is a judge of its
-    panel; the trade is open; only the chief judge writes another judge's mark, and only a
-    judge of the panel's; the entrant competes; neither the judge whose mark it is nor the scorer
+    panel (or, resolving, its event's organizer: the service checks the event); the trade is open;
+    only who :func:`resolve_problem` allows writes another judge's mark, and only a judge of the
+    panel's; the entrant competes; neither the judge whose mark it is nor the scorer
     is recused from the entrant."""
     if key.aspect_id not in aspect_ids:
         return Problem(NOT_IN_SCHEME)
     entrant = panel.entrants.get(key.entrant_id)
     if entrant is None:
         return Problem(NOT_IN_TRADE)
-    if not scores(scorer.role) or scorer.id not in panel.judges:
+    resolving = key.judge_id != scorer.id
+    if not (resolving and organizes(scorer.role)) and (
+            not scores(scorer.role) or scorer.id not in panel.judges):
         return Problem(NOT_ON_PANEL)
     if problem := marks_problem(status):
         return problem
-    if key.judge_id != scorer.id:
-        if not panel.is_chief(scorer.id):
-            return Problem(NOT_CHIEF)
+    if resolving:
+        if problem := resolve_problem(panel, scorer, key.entrant_id):
+            return problem
         if key.judge_id not in panel.judges:
             return Problem(JUDGE_NOT_ON_PANEL)
     if not competes(entrant.status):
         return Problem(NOT_COMPETING, {"status": entrant.status.value})
     return panel.recusal(key.judge_id, key.entrant_id) or panel.recusal(scorer.id, key.entrant_id)
+
+
+def resolve_problem(panel: Panel, scorer: Scorer, entrant_id: int) -> Problem | None:
+    """Why ``scorer`` may not resolve the entrant's marks (see :meth:`Panel.resolution`), or
+    None; one message per case."""
+    resolution = panel.resolution(entrant_id)
+    if resolution.position is None:
+        return None if organizes(scorer.role) else _refusal(panel, scorer, entrant_id, resolution)
+    if scores(scorer.role) and scorer.id in resolution.judge_ids:
+        return None
+    return _refusal(panel, scorer, entrant_id, resolution)
+
+
+def _refusal(panel: Panel, scorer: Scorer, entrant_id: int, resolution: Resolution) -> Problem:
+    if organizes(scorer.role):
+        return Problem(PANEL_RESOLVES)
+    if not scores(scorer.role) or panel.judges.get(scorer.id) not in LEADS:
+        return Problem(NOT_RESOLVER)
+    if panel.recusal(scorer.id, entrant_id) is None or resolution.position is Position.CHIEF:
+        return Problem(CHIEF_RESOLVES)
+    if resolution.position is Position.DEPUTY:
+        return Problem(RECUSED_DEPUTY_RESOLVES)
+    return Problem(RECUSED_ORGANIZER_RESOLVES)

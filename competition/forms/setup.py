@@ -21,6 +21,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from competition.domain import labels as names
 from competition.domain.entrants import EntryType
+from competition.domain.panel import LEADS, Position
 from competition.domain.roles import JUDGING_STAFF
 from competition.forms.fields import FiniteDecimalField, choices, clean_text, code_field, name_field
 
@@ -157,6 +158,8 @@ class JudgeForm(FlaskForm):
     role = SelectField(_l("Role"), choices=choices(names.ROLES, only=JUDGING_STAFF))
     delegation_id = SelectField(_l("Delegation (for recusal)"), coerce=int)
     trade_ids = SelectMultipleField(_l("Trades"), coerce=int)
+    position = SelectField(_l("Position on these trades (chief judges only)"),
+                           choices=choices(names.POSITIONS, only=LEADS), default=Position.CHIEF.value)
 
 
 class UploadForm(FlaskForm):
@@ -165,7 +168,8 @@ class UploadForm(FlaskForm):
 
 class AssignmentForm(FlaskForm):
     user_id = SelectField(_l("Judge"), coerce=int)
-    is_chief = BooleanField(_l("Chief judge of this trade"))
+    position = SelectField(_l("Position"), choices=choices(names.POSITIONS),
+                           default=Position.JUDGE.value)
 
 
 class OrganizerForm(FlaskForm):

@@ -7,7 +7,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from competition.domain.roles import scores
+from competition.domain.roles import organizes, scores
 from competition.judging import forms
 from competition.judging.blueprint import EVERYONE, JUDGES, bp, locale, no_store
 from competition.judging.cells import changed, judge_ids, render_cells, submitted_cells
@@ -62,13 +62,13 @@ def resolve(trade: Trade, entrant_key: str):
     state = NO_STATE
     status = 200
     if request.method == "POST":
-        if not scores(current_user.role):
-            refuse("only the chief judge resolves marks")
+        if not (scores(current_user.role) or organizes(current_user.role)):
+            refuse("only the chief, a deputy chief judge or the organizer resolves marks")
         entrant_id = data.entrant.id
         cells = submitted_cells(request.form, judge_ids)
         if form.validate_on_submit():
             try:
-                result = judging.save_sheet(current_user, trade, [
+                result = judging.resolve_marks(current_user, trade, entrant_id, [
                     judging.CellInput(entrant_id, aspect, text, version, judge_id=judge)
                     for judge, aspect, text, version, _o in changed(cells)],
                     form.reason.data or "")
@@ -96,10 +96,11 @@ def entrant_marks_or_404(trade: Trade, entrant_key: str) -> judging.EntrantMarks
 
 
 def resolve_page(trade: Trade, data: judging.EntrantMarks, form: forms.SheetForm, state=NO_STATE):
-    """The chief judge's view of one entrant's marks, showing ``state``."""
-    can_edit = scores(current_user.role) and trade_allows(trade, "marks")
+    """One entrant's marks, who resolves them, and, for them, the fields, showing ``state``."""
+    resolver = judging.resolver(current_user, trade, data.entrant.id)
+    can_edit = resolver.you and trade_allows(trade, "marks")
     return render_template("judging/resolve.html", trade=trade, data=data, form=form,
-                           state=state, can_edit=can_edit)
+                           state=state, can_edit=can_edit, resolver=resolver)
 
 
 @bp.get("/trades/<int:trade_id>/severity")

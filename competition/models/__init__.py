@@ -7,7 +7,7 @@ from competition.models.counters import Counter
 from competition.models.event import Delegation, EntryType, Event, Trade, TradeStatus
 from competition.models.jobs import ExportJob, JobStatus
 from competition.models.marking import Aspect, Criterion
-from competition.models.people import JudgeAssignment, Role, User
+from competition.models.people import JudgeAssignment, Position, Role, User
 from competition.models.registration import Conflict, Contestant, Draw, Entrant, EntrantStatus
 from competition.models.results import ResultLine, ResultVersion
 from competition.models.scoring import AuditAction, AuditEntry, Score
@@ -36,6 +36,7 @@ __all__ = [
     "JudgeAssignment",
     "ResultLine",
     "ResultVersion",
+    "Position",
     "Role",
     "Score",
     "Trade",

@@ -7,9 +7,11 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_login import UserMixin
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from competition.domain.accounts import fold_username
+from competition.domain.panel import LEADS, Position
 from competition.domain.roles import Role
 from competition.extensions import db
 from competition.models.base import enum_column, utcnow
@@ -18,7 +20,7 @@ if TYPE_CHECKING:
     from competition.models.event import Delegation, Event, Trade
 
 
-__all__ = ["JudgeAssignment", "Role", "User"]
+__all__ = ["JudgeAssignment", "Position", "Role", "User"]
 
 
 class User(UserMixin, db.Model):
@@ -72,14 +74,27 @@ class User(UserMixin, db.Model):
 
 
 class JudgeAssignment(db.Model):
-    """A judge on a trade's panel; the chief flag makes them the trade's chief judge."""
+    """A judge on a trade's panel, in a position: judge, chief judge or deputy chief judge."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
     trade_id: Mapped[int] = mapped_column(sa.ForeignKey("trade.id", ondelete="CASCADE"), index=True)
-    is_chief: Mapped[bool] = mapped_column(default=False)
+    position: Mapped[Position] = mapped_column(enum_column(Position), default=Position.JUDGE)
 
     user: Mapped[User] = relationship(back_populates="assignments")
     trade: Mapped[Trade] = relationship(back_populates="assignments")
 
     __table_args__ = (sa.UniqueConstraint("user_id", "trade_id"),)
+
+    @hybrid_property
+    def is_chief(self) -> bool:
+        return self.position == Position.CHIEF
+
+    @is_chief.inplace.setter
+    def _set_chief(self, chief: bool) -> None:
+        self.position = Position.CHIEF if chief else Position.JUDGE
+
+    @property
+    def leads(self) -> bool:
+        """Chief or deputy chief judge: resolves marks, oversees the trade."""
+        return self.position in LEADS

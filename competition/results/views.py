@@ -12,6 +12,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from competition.domain.panel import LEADS
 from competition.domain.roles import Role, organizes, reads_everything
 from competition.extensions import db
 from competition.models import Event, JudgeAssignment, Trade
@@ -35,7 +36,7 @@ def _visible_trades(event: Event) -> list[Trade]:
     query = sa.select(Trade).where(Trade.event_id == event.id).order_by(Trade.code)
     if current_user.role == Role.CHIEF_JUDGE:
         query = query.join(JudgeAssignment, JudgeAssignment.trade_id == Trade.id).where(
-            JudgeAssignment.user_id == current_user.id, JudgeAssignment.is_chief.is_(True))
+            JudgeAssignment.user_id == current_user.id, JudgeAssignment.position.in_(LEADS))
     return list(db.session.scalars(query))
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from competition.domain.messages import N_, Problem
-from competition.domain.panel import NOT_CHIEF, NOT_ON_PANEL
+from competition.domain.panel import LEADS, NOT_CHIEF, NOT_ON_PANEL
 from competition.domain.roles import belongs_to, organizes, reads_everything, scores
 from competition.extensions import db
 from competition.models import JudgeAssignment, Trade, User
@@ -46,20 +46,26 @@ def is_chief_of(user: User, trade: Trade) -> bool:
     return found is not None and found.is_chief and scores(user.role)
 
 
+def leads(user: User, trade: Trade) -> bool:
+    """The trade's chief judge or one of its deputy chief judges."""
+    found = assignment(user, trade)
+    return found is not None and found.leads and scores(user.role)
+
+
 def can_oversee(user: User, trade: Trade) -> bool:
-    """Organizers and supervisors of the event, and the trade's chief judge, see its progress,
-    discrepancies, severity and provisional results."""
+    """Organizers and supervisors of the event, and the trade's chief and deputy chief judges,
+    see its progress, discrepancies, severity and provisional results."""
     if not belongs_to(user.role, user.event_id, trade.event_id):
         return False
     if reads_everything(user.role):
         return True
-    return is_chief_of(user, trade)
+    return leads(user, trade)
 
 
 def overseen_trades(user: User, event_id: int) -> list[Trade]:
     """The event's trades whose marking ``user`` oversees (see :func:`can_oversee`), in code
     order: every trade for its organizers and supervisors, the trades a judge is chief judge
-    of, none for anyone else."""
+    of or deputy chief judge of, none for anyone else."""
     if not belongs_to(user.role, user.event_id, event_id):
         return []
     query = sa.select(Trade).where(Trade.event_id == event_id).order_by(Trade.code)
@@ -68,4 +74,4 @@ def overseen_trades(user: User, event_id: int) -> list[Trade]:
     if not scores(user.role):
         return []
     return list(db.session.scalars(query.join(JudgeAssignment).where(
-        JudgeAssignment.user_id == user.id, JudgeAssignment.is_chief.is_(True))))
+        JudgeAssignment.user_id == user.id, JudgeAssignment.position.in_(LEADS))))

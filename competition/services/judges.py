@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from competition.domain.accounts import AccountEventKind, username_problem
 from competition.domain.messages import N_, Problem
+from competition.domain.panel import LEADS, Position
 from competition.domain.roles import JUDGING_STAFF, Role
 from competition.extensions import db
 from competition.models import Delegation, Entrant, Event, JudgeAssignment, Score, Trade, User
@@ -67,7 +68,17 @@ def _event_trades(event: Event, trade_ids) -> list[Trade]:
                                                           Trade.id.in_(trade_ids))))
 
 
-def _set_trades(user: User, trades: list[Trade]) -> None:
+def lead_position(user: User, data: dict) -> Position:
+    """The position a judge form gives its judge on their trades: chief (or, when the form says
+    so, deputy) chief judge for an account with the chief judge role, judge for anyone else."""
+    if user.role != Role.CHIEF_JUDGE:
+        return Position.JUDGE
+    wanted = data.get("position") or Position.CHIEF
+    return Position(wanted) if wanted in LEADS else Position.CHIEF
+
+
+def _set_trades(user: User, trades: list[Trade], position: Position) -> None:
+    """The judge's panels are ``trades``, on each in ``position``."""
     wanted = {t.id for t in trades}
     for assignment in list(user.assignments):
         if assignment.trade_id not in wanted:
@@ -76,9 +87,8 @@ def _set_trades(user: User, trades: list[Trade]) -> None:
     for trade in trades:
         if trade.id not in have:
             user.assignments.append(JudgeAssignment(trade=trade))
-    if user.role != Role.CHIEF_JUDGE:
-        for assignment in user.assignments:
-            assignment.is_chief = False
+    for assignment in user.assignments:
+        assignment.position = position
 
 
 def create_judge(event: Event, data: dict, actor: User | None = None) -> Credential:
@@ -88,7 +98,8 @@ def create_judge(event: Event, data: dict, actor: User | None = None) -> Credent
         account = accounts.create_user(data["username"], data["name"], Role(data["role"]), event,
                                        delegation_id=data.get("delegation_id") or None,
                                        actor=actor)
-        _set_trades(account.user, _event_trades(event, data.get("trade_ids") or ()))
+        _set_trades(account.user, _event_trades(event, data.get("trade_ids") or ()),
+                    lead_position(account.user, data))
     return credential(account.user, account.password)
 
 
@@ -124,7 +135,8 @@ def update_judge(event: Event, user: User, data: dict, actor: User | None = None
         user.username = data["username"]
         user.role = Role(data["role"])
         user.delegation_id = delegation_id
-        _set_trades(user, _event_trades(event, data.get("trade_ids") or ()))
+        _set_trades(user, _event_trades(event, data.get("trade_ids") or ()),
+                    lead_position(user, data))
         db.session.flush()  # a taken username fails here, as a field problem
         if moved:
             after = db.session.get(Delegation, delegation_id).code if delegation_id else ""
@@ -148,18 +160,20 @@ def credential(user: User, password: str) -> Credential:
     )
 
 
-def assign(trade: Trade, user: User, is_chief: bool = False) -> None:
+def assign(trade: Trade, user: User, position: Position | str = Position.JUDGE) -> None:
+    """Put the judge on the trade's panel in ``position`` (or move them to it)."""
+    position = Position(position)
     if user.event_id != trade.event_id or user.role not in JUDGING_STAFF:
         raise NotAllowed(Problem(N_("This account is not one of this event's judges.")))
-    if is_chief and user.role != Role.CHIEF_JUDGE:
+    if position in LEADS and user.role != Role.CHIEF_JUDGE:
         raise NotAllowed(Problem(N_("Only an account with the chief judge role can lead a panel.")))
     existing = db.session.scalar(sa.select(JudgeAssignment).where(
         JudgeAssignment.trade_id == trade.id, JudgeAssignment.user_id == user.id))
     with committing(Problem(N_("This judge is already on the panel."))):
         if existing is None:
-            db.session.add(JudgeAssignment(trade=trade, user=user, is_chief=is_chief))
+            db.session.add(JudgeAssignment(trade=trade, user=user, position=position))
         else:
-            existing.is_chief = is_chief
+            existing.position = position
 
 
 def unassign(trade: Trade, user: User) -> None:
@@ -174,11 +188,12 @@ def event_judges(event: Event) -> list[User]:
 
 
 def panel(trade: Trade) -> list[JudgeAssignment]:
-    """The trade's panel, chief judge first, with each judge's delegation loaded."""
+    """The trade's panel, chief judge first, then deputies, with each judge's delegation loaded."""
     return list(db.session.scalars(
         sa.select(JudgeAssignment).join(User).where(JudgeAssignment.trade_id == trade.id)
         .options(selectinload(JudgeAssignment.user).selectinload(User.delegation))
-        .order_by(JudgeAssignment.is_chief.desc(), User.name)))
+        .order_by(sa.case({Position.CHIEF.value: 0, Position.DEPUTY.value: 1},
+                          value=JudgeAssignment.position, else_=2), User.name)))
 
 
 def judge_page(event: Event, filters: dict[str, str], page: int):

@@ -53,6 +53,8 @@ def _judge_form(event: Event, obj=None) -> forms.JudgeForm:
     if obj is not None and request.method == "GET":
         form.delegation_id.data = obj.delegation_id or 0
         form.trade_ids.data = [a.trade_id for a in obj.assignments]
+        form.position.data = next((a.position.value for a in obj.assignments if a.leads),
+                                  form.position.default)
     return form
 
 
@@ -139,7 +141,7 @@ def add_to_panel(event: Event, trade: Trade):
     form = assign_form(event)
     if form.validate_on_submit():
         user = in_event_or_404(User, form.user_id.data, event)
-        attempt(lambda: judges.assign(trade, user, form.is_chief.data), _("Saved."))
+        attempt(lambda: judges.assign(trade, user, form.position.data), _("Saved."))
     else:
         flash(_("Choose a judge."), "error")
     return redirect(_panel_url(event, trade))

@@ -33,6 +33,7 @@ from competition.models import (
     ExportJob,
     JobStatus,
     JudgeAssignment,
+    Position,
     Role,
     Trade,
     TradeStatus,
@@ -176,13 +177,15 @@ def make_trade():
 @pytest.fixture
 def make_user():
     def make(role: Role | str = Role.ORGANIZER, event: Event | None = None, username: str | None = None,
-             trades=(), chief: bool = False, delegation: Delegation | None = None, **fields) -> User:
+             trades=(), chief: bool = False, delegation: Delegation | None = None,
+             position: Position | None = None, **fields) -> User:
         n = next(_counter)
         user = User(username=username or f"user{n}", name=fields.pop("name", f"用户{n}"),
                     role=Role(role), event=event, delegation=delegation,
                     password_hash=hash_password(PASSWORD), **fields)
         for trade in trades:
-            user.assignments.append(JudgeAssignment(trade=trade, is_chief=chief))
+            user.assignments.append(JudgeAssignment(
+                trade=trade, position=position or (Position.CHIEF if chief else Position.JUDGE)))
         _db.session.add(user)
         _db.session.commit()
         return user

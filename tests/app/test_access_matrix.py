@@ -104,7 +104,7 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "judging.sheet": {"GET": allow(*JUDGES_T1), "POST": allow(*JUDGES_T1)},
     "judging.blank_sheet": {"GET": allow(*JUDGES_T1, *READERS)},
     "judging.progress": {"GET": OVERSEE},
-    "judging.resolve": {"GET": OVERSEE, "POST": allow("chief_judge")},
+    "judging.resolve": {"GET": OVERSEE, "POST": allow("chief_judge", *ORGANIZERS)},
     "judging.severity": {"GET": OVERSEE},
     "judging.sign_off": {"POST": allow("chief_judge")},
     "judging.overview": {"GET": OVERSEE},

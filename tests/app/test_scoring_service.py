@@ -208,7 +208,7 @@ def test_only_the_chief_judge_changes_another_judges_mark(scene):
     result = judging.save_sheet(scene.judges[1], scene.trade,
                                 [cell(entrant, scene.judgement, "3", version=1, judge=judge)],
                                 reason="because")
-    assert [p.message for p in result.problems_by_cell.values()] == [panel_rules.NOT_CHIEF]
+    assert [p.message for p in result.problems_by_cell.values()] == [panel_rules.NOT_RESOLVER]
     assert stored(judge, entrant, scene.judgement).value == 0
 
 

@@ -492,14 +492,14 @@ def test_organizer_account_cannot_be_managed_as_a_judge(organizer, event, make_u
 def test_panel_assignment(organizer, event, trade, make_user):
     chief = make_user(Role.CHIEF_JUDGE, event, name="王芳")
     judge = make_user(Role.JUDGE, event, name="李强")
-    organizer.post(f"{BASE}/trades/W01/panel", data={"user_id": chief.id, "is_chief": "y"})
-    response = organizer.post(f"{BASE}/trades/W01/panel", data={"user_id": judge.id, "is_chief": "y"},
+    organizer.post(f"{BASE}/trades/W01/panel", data={"user_id": chief.id, "position": "chief"})
+    response = organizer.post(f"{BASE}/trades/W01/panel", data={"user_id": judge.id, "position": "deputy"},
                               follow_redirects=True)
     assert "Only an account with the chief judge role can lead a panel." in flashes(response)
     organizer.post(f"{BASE}/trades/W01/panel", data={"user_id": judge.id})
-    rows = db.session.execute(sa.select(User.name, JudgeAssignment.is_chief).join(JudgeAssignment)
+    rows = db.session.execute(sa.select(User.name, JudgeAssignment.position).join(JudgeAssignment)
                               .order_by(User.name)).all()
-    assert sorted(rows) == sorted([("王芳", True), ("李强", False)])
+    assert sorted(rows) == sorted([("王芳", "chief"), ("李强", "judge")])
     organizer.post(f"{BASE}/trades/W01/panel/{judge.id}/remove")
     assert count(JudgeAssignment) == 1
 

@@ -398,7 +398,7 @@ def publish_a_trade(journey: Journey) -> dict:  # noqa: C901 - one journey, read
     j.nav(org, "Trades")
     org.locator("main table.list").get_by_role("link", name=TRADE[0], exact=True).click()
     org.select_option("#user_id", label=f"孙立 ({who}-chief)")
-    org.check("#is_chief")
+    org.select_option("#position", "chief")
     j.button(org, "Add to panel").click()
     j.flash(org, t("Saved."))
     panel = org.locator("#panel table.list tbody tr")

@@ -10,30 +10,38 @@ from hypothesis import strategies as st
 from competition.domain.aggregation import AspectKind
 from competition.domain.entrants import EntrantStatus
 from competition.domain.panel import (
+    CHIEF_RESOLVES,
     DECLARED_CONFLICT,
     JUDGE_NOT_ON_PANEL,
     MIN_PANEL,
-    NOT_CHIEF,
     NOT_COMPETING,
     NOT_IN_SCHEME,
     NOT_IN_TRADE,
     NOT_ON_PANEL,
+    NOT_RESOLVER,
     OWN_DELEGATION,
+    PANEL_RESOLVES,
+    RECUSED_DEPUTY_RESOLVES,
+    RECUSED_ORGANIZER_RESOLVES,
     CellKey,
     Panel,
     PanelEntrant,
+    Position,
+    Resolution,
     Scorer,
     cell_problem,
+    resolve_problem,
 )
 from competition.domain.roles import Role
 from competition.domain.trade_state import LOCKED, NOT_OPEN, TradeStatus
 
 M, J, P = AspectKind.MEASUREMENT, AspectKind.JUDGEMENT, AspectKind.PANEL_MARK
+JUDGE, CHIEF_, DEPUTY = Position.JUDGE, Position.CHIEF, Position.DEPUTY
 
 # Judges 1 (delegation 10), 2 (delegation 20), 3 (no delegation), 9 the chief (delegation 30).
 # Entrants 101 (delegation 10), 102 (delegation 20), 103 (delegation 30), 104 (delegation 40,
 # withdrawn). Judge 3 declared a conflict with entrant 102.
-PANEL = Panel(judges={1: False, 2: False, 3: False, 9: True},
+PANEL = Panel(judges={1: JUDGE, 2: JUDGE, 3: JUDGE, 9: CHIEF_},
               delegation_of_judge={1: 10, 2: 20, 3: None, 9: 30},
               entrants={101: PanelEntrant(10), 102: PanelEntrant(20), 103: PanelEntrant(30),
                         104: PanelEntrant(40, EntrantStatus.WITHDRAWN)},
@@ -58,7 +66,7 @@ def test_recusal(judge, entrant, message):
 def test_the_chief_judge_does_not_score_unless_alone():
     assert PANEL.scorers == [1, 2, 3]
     assert PANEL.chiefs == [9]
-    alone = Panel(judges={9: True}, delegation_of_judge={9: None},
+    alone = Panel(judges={9: CHIEF_}, delegation_of_judge={9: None},
                   entrants={101: PanelEntrant(10)})
     assert alone.scorers == [9]
 
@@ -81,7 +89,7 @@ def test_marks_needed(entrant, kind, needed):
 
 
 def test_marks_needed_is_at_least_one_when_everyone_is_recused():
-    everyone = Panel(judges={1: False}, delegation_of_judge={1: 10},
+    everyone = Panel(judges={1: JUDGE}, delegation_of_judge={1: 10},
                      entrants={101: PanelEntrant(10)})
     assert everyone.needed(101, J) == 1
 
@@ -122,7 +130,7 @@ def test_competing_entrants_leave_out_the_withdrawn():
 def test_thin_panel_lists_entrants_left_with_fewer_than_the_minimum():
     assert MIN_PANEL == 3
     assert PANEL.thin() == {101: 2, 102: 1}
-    small = Panel(judges={1: False, 2: False}, delegation_of_judge={1: 10, 2: None},
+    small = Panel(judges={1: JUDGE, 2: JUDGE}, delegation_of_judge={1: 10, 2: None},
                   entrants={101: PanelEntrant(10)})
     assert small.thin() == {}  # a panel smaller than the minimum is not "thin" per entrant
 
@@ -140,16 +148,22 @@ ASPECTS = {500, 501}
     (Scorer(55, Role.JUDGE), CellKey(55, 102, 500), TradeStatus.OPEN, NOT_ON_PANEL),
     (JUDGE_1, CellKey(1, 102, 500), TradeStatus.SETUP, NOT_OPEN),
     (JUDGE_1, CellKey(1, 102, 500), TradeStatus.SIGNED_OFF, LOCKED),
-    (JUDGE_1, CellKey(2, 101, 500), TradeStatus.OPEN, NOT_CHIEF),
+    (JUDGE_1, CellKey(2, 101, 500), TradeStatus.OPEN, NOT_RESOLVER),
     (CHIEF, CellKey(2, 101, 500), TradeStatus.OPEN, None),
     (CHIEF, CellKey(55, 101, 500), TradeStatus.OPEN, JUDGE_NOT_ON_PANEL),
     (JUDGE_1, CellKey(1, 104, 500), TradeStatus.OPEN, NOT_COMPETING),
     (JUDGE_1, CellKey(1, 101, 500), TradeStatus.OPEN, OWN_DELEGATION),
     (CHIEF, CellKey(1, 101, 500), TradeStatus.OPEN, OWN_DELEGATION),   # the judge's recusal
-    (CHIEF, CellKey(2, 103, 500), TradeStatus.OPEN, OWN_DELEGATION),   # the chief's own
+    # the chief's own delegation, no deputy: the organizer resolves
+    (CHIEF, CellKey(2, 103, 500), TradeStatus.OPEN, RECUSED_ORGANIZER_RESOLVES),
+    (Scorer(70, Role.ORGANIZER), CellKey(2, 103, 500), TradeStatus.OPEN, None),
+    (Scorer(70, Role.ORGANIZER), CellKey(2, 102, 500), TradeStatus.OPEN, PANEL_RESOLVES),
+    (Scorer(70, Role.ORGANIZER), CellKey(70, 103, 500), TradeStatus.OPEN, NOT_ON_PANEL),
+    (Scorer(70, Role.ORGANIZER), CellKey(2, 103, 500), TradeStatus.SIGNED_OFF, LOCKED),
 ], ids=["own-mark", "foreign-aspect", "foreign-entrant", "not-a-scoring-role", "not-on-panel",
         "not-open", "locked", "other-judges-mark", "chief-resolves", "judge-not-on-panel",
-        "withdrawn", "recused", "chief-writes-recused-judge", "chief-recused"])
+        "withdrawn", "recused", "chief-writes-recused-judge", "chief-recused",
+        "organizer-resolves", "organizer-not-needed", "organizer-own-mark", "organizer-locked"])
 def test_who_may_write_a_mark(scorer, key, status, message):
     problem = cell_problem(PANEL, scorer, key, ASPECTS, status)
     assert (problem.message if problem else None) == message
@@ -159,10 +173,64 @@ def test_who_may_write_a_mark(scorer, key, status, message):
                        min_size=1, max_size=12),
        st.dictionaries(st.integers(100, 140), st.integers(1, 5), min_size=1, max_size=12))
 def test_nobody_is_ever_eligible_for_an_entrant_of_their_own_delegation(judges, entrants):
-    panel = Panel(judges=dict.fromkeys(judges, False), delegation_of_judge=judges,
+    panel = Panel(judges=dict.fromkeys(judges, JUDGE), delegation_of_judge=judges,
                   entrants={e: PanelEntrant(d) for e, d in entrants.items()})
     for entrant, delegation in entrants.items():
         eligible = panel.eligible(entrant)
         assert all(judges[j] != delegation for j in eligible)
         assert sorted(eligible) == sorted(j for j, d in judges.items() if d != delegation)
         assert panel.needed(entrant, J) == max(len(eligible), 1)
+
+
+# Who resolves. Judges 1 (delegation 10), 2 (20), 3 (none); 9 the chief (30); deputies 7 (30)
+# and 8 (40). Entrants 101 (10), 103 (30), 104 (40), 105 (30, with a conflict declared by 8).
+LED = Panel(judges={1: JUDGE, 2: JUDGE, 3: JUDGE, 9: CHIEF_, 7: DEPUTY, 8: DEPUTY},
+            delegation_of_judge={1: 10, 2: 20, 3: None, 9: 30, 7: 30, 8: 40},
+            entrants={101: PanelEntrant(10), 103: PanelEntrant(30), 104: PanelEntrant(40),
+                      105: PanelEntrant(30)},
+            declared={(8, 105)})
+
+
+@pytest.mark.parametrize("entrant, resolution", [
+    (101, Resolution(CHIEF_, (9,))),     # the chief is free
+    (104, Resolution(CHIEF_, (9,))),     # deputy 8 recused, but the chief is free
+    (103, Resolution(DEPUTY, (8,))),     # the chief and deputy 7 recused (delegation 30)
+    (105, Resolution(None, ())),         # deputy 8 too (declared): the organizer
+], ids=["chief", "chief-deputy-recused", "deputy", "organizer"])
+def test_who_resolves_an_entrant(entrant, resolution):
+    assert LED.resolution(entrant) == resolution
+
+
+@pytest.mark.parametrize("scorer, entrant, message", [
+    (Scorer(9, Role.CHIEF_JUDGE), 101, None),
+    (Scorer(9, Role.CHIEF_JUDGE), 103, RECUSED_DEPUTY_RESOLVES),
+    (Scorer(9, Role.CHIEF_JUDGE), 105, RECUSED_ORGANIZER_RESOLVES),
+    (Scorer(8, Role.CHIEF_JUDGE), 101, CHIEF_RESOLVES),
+    (Scorer(8, Role.CHIEF_JUDGE), 104, CHIEF_RESOLVES),      # recused, and the chief is free
+    (Scorer(8, Role.CHIEF_JUDGE), 103, None),
+    (Scorer(7, Role.CHIEF_JUDGE), 103, RECUSED_DEPUTY_RESOLVES),  # deputy 8 does
+    (Scorer(8, Role.CHIEF_JUDGE), 105, RECUSED_ORGANIZER_RESOLVES),
+    (Scorer(1, Role.JUDGE), 103, NOT_RESOLVER),
+    (Scorer(3, Role.JUDGE), 105, NOT_RESOLVER),
+    (Scorer(55, Role.CHIEF_JUDGE), 103, NOT_RESOLVER),        # not on the panel
+    (Scorer(8, Role.SUPERVISOR), 103, NOT_RESOLVER),          # not a scoring role
+    (Scorer(70, Role.ORGANIZER), 105, None),
+    (Scorer(70, Role.ORGANIZER), 103, PANEL_RESOLVES),
+    (Scorer(70, Role.SUPERVISOR), 105, NOT_RESOLVER),
+], ids=["chief", "chief-recused-deputy", "chief-recused-organizer", "deputy-chief-free",
+        "deputy-recused-chief-free", "deputy", "deputy-recused-other-deputy",
+        "deputy-recused-organizer", "judge", "judge-organizer-case", "not-on-panel",
+        "supervisor-role", "organizer", "organizer-not-needed", "supervisor"])
+def test_who_may_resolve(scorer, entrant, message):
+    problem = resolve_problem(LED, scorer, entrant)
+    assert (problem.message if problem else None) == message
+
+
+def test_chiefs_and_deputies_do_not_score_unless_alone():
+    assert LED.scorers == [1, 2, 3]
+    assert LED.needed(101, J) == 2                      # judges 2 and 3 (1 is recused)
+    assert LED.expected_of(8, [J, P]) == 0 and LED.expected_of(9, [J]) == 0
+    assert LED.expected([J]) == 2 + 3 + 3 + 3            # 101, 103, 104, 105
+    leads = Panel(judges={9: CHIEF_, 8: DEPUTY}, delegation_of_judge={9: 30, 8: 40},
+                  entrants={101: PanelEntrant(10)})
+    assert leads.scorers == [8, 9]

@@ -1,5 +1,7 @@
 """Judge accounts from one workbook: name, username (made up when blank), delegation (for
-recusal), trades and role; generated initial passwords come back once in the report.
+recusal), trades and role (a chief judge, 裁判长, is chief of the trades named; a deputy chief
+judge, 副裁判长, an account with the chief judge role, deputy on them); generated initial
+passwords come back once in the report.
 
 Hashing a password takes tens of milliseconds on purpose, so a file of more than
 :data:`BACKGROUND_ROWS` accounts (a provincial competition's 1,091 judges take more than a
@@ -12,6 +14,7 @@ import re
 import sqlalchemy as sa
 
 from competition.domain.messages import N_, Problem
+from competition.domain.panel import Position
 from competition.domain.roles import Role
 from competition.extensions import db
 from competition.forms import setup as forms
@@ -27,12 +30,13 @@ from competition.services.imports.report import (
     run_import,
     text,
 )
-from competition.services.judges import credential
+from competition.services.judges import credential, lead_position
 from competition.spreadsheets.reader import Column
 from competition.spreadsheets.writer import SheetSpec, write_workbook
 
 ROLES = {"裁判": "judge", "裁判员": "judge", "judge": "judge", "": "judge",
          "裁判长": "chief_judge", "chief judge": "chief_judge", "chief_judge": "chief_judge",
+         "副裁判长": "deputy", "deputy chief judge": "deputy", "deputy": "deputy",
          "监督": "supervisor", "仲裁": "supervisor", "supervisor": "supervisor"}
 
 COLUMNS = (
@@ -96,12 +100,15 @@ class _JudgeRows:
         """Check one row with the judge form; keep it when it has no problem."""
         values = row.values
         role = self._role(row.number, values)
+        position = Position.DEPUTY if role == "deputy" else Position.CHIEF
+        role = "chief_judge" if role == "deputy" else role
         delegation = self._delegation(row.number, values)
         row_trades = self._trades(row.number, values)
         username = text(values.get("username")) or self._next_username()
         form = form_problems(forms.JudgeForm, {
             "name": values.get("name"), "username": username, "role": role or "judge",
-            "delegation_id": str(delegation.id if delegation else 0)}, self.report, row.number, LABELS,
+            "delegation_id": str(delegation.id if delegation else 0),
+            "position": position.value}, self.report, row.number, LABELS,
             delegation_id=[(delegation.id if delegation else 0, "")],
             trade_ids=[])
         if form is None:
@@ -112,13 +119,15 @@ class _JudgeRows:
             return
         self.taken.add(form.username.data.lower())
         self.pending.append(({"name": form.name.data, "username": form.username.data,
-                              "role": Role(role or "judge"), "delegation": delegation}, row_trades))
+                              "role": Role(role or "judge"), "delegation": delegation,
+                              "position": position.value}, row_trades))
 
     def _role(self, number: int, values) -> str | None:
         role = parse_choice(values.get("role"), ROLES)
         if role is None:
-            self.report.add(number, Problem(NOT_A_CHOICE, {"value": text(values.get("role")),
-                                                           "choices": "裁判员/裁判长/监督"}), LABELS["role"])
+            self.report.add(number, Problem(NOT_A_CHOICE, {
+                "value": text(values.get("role")), "choices": "裁判员/裁判长/副裁判长/监督"}),
+                LABELS["role"])
         return role
 
     def _delegation(self, number: int, values):
@@ -161,8 +170,9 @@ def _write(event: Event, pending: list[tuple[dict, list[Trade]]], options: Optio
             delegation = values["delegation"]
             account = accounts.create_user(values["username"], values["name"], values["role"],
                                            event, delegation_id=delegation.id if delegation else None)
+            position = lead_position(account.user, values)
             for trade in dict.fromkeys(row_trades):
-                account.user.assignments.append(JudgeAssignment(trade=trade))
+                account.user.assignments.append(JudgeAssignment(trade=trade, position=position))
             created.append(account)
             options.report_progress(len(created), len(pending))
     db.session.flush()
@@ -175,4 +185,5 @@ def template(event: Event) -> bytes:
     return write_workbook([SheetSpec(
         title="裁判 Judges", headers=[c.headers[0] for c in COLUMNS],
         rows=[("张伟", "", example_delegation, example_trade, "裁判员"),
-              ("李娜", "lina", "", example_trade, "裁判长")])])
+              ("李娜", "lina", "", example_trade, "裁判长"),
+              ("王强", "", "", example_trade, "副裁判长")])])

@@ -9,6 +9,8 @@ This ``__init__`` is the package's only door; its modules are:
 - ``sheets``: the judge's sheet and its save, the chief judge's view of one entrant, "my
   trades", the blank marking sheet; what they leave out under blind judging; how many cells a
   sheet's POST may carry (:func:`sheet_size`).
+- ``resolve``: resolving one entrant's marks: who may (chief, deputy chief judge, organizer),
+  checked before any cell.
 - ``keys``: the opaque keys that name entrants on judges' pages (never their ids, which follow
   registration).
 - ``trade_state``: open, sign off, unlock (``competition.domain.trade_state``).
@@ -50,6 +52,7 @@ from competition.services.judging.oversight import (
     trade_totals,
 )
 from competition.services.judging.panel import load_panel, load_panels, thin_panels
+from competition.services.judging.resolve import Resolver, resolve_marks, resolver
 from competition.services.judging.sheets import (
     REASON_REQUIRED,
     CellInput,
@@ -69,7 +72,8 @@ from competition.services.judging.trade_state import open_trade, sign_off, unloc
 __all__ = [
     "BLANK_LAYOUT", "REASON_REQUIRED", "RECUSALS", "AuditFilter", "BlankLayout", "CellInput",
     "CellKey", "DiscrepancyRow", "TradeDay",
-    "EntrantLine", "EntrantMarks", "MarkChange", "Progress", "SaveResult", "Sheet", "StaleCell", "StaleCells",
+    "EntrantLine", "EntrantMarks", "MarkChange", "Progress", "Resolver", "resolve_marks",
+    "resolver", "SaveResult", "Sheet", "StaleCell", "StaleCells",
     "audit_query", "audit_row", "audit_workbook", "blank_sheet", "conflicts_of",
     "criterion_marks", "current_marks", "declare_conflict", "declare_conflict_by",
     "discrepancies", "entrant_key", "entrant_lines", "entrant_marks", "entrants_by_key",

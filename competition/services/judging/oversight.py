@@ -146,10 +146,10 @@ def progress(trade: Trade) -> Progress:
                 entered[judge_id] += 1
     kinds = [a.kind for a in aspects]
     users = db.session.scalars(sa.select(User).where(User.id.in_(panel.judges))).all()
-    judges = sorted(users, key=lambda u: (not panel.judges[u.id], u.username))
+    judges = sorted(users, key=lambda u: (not panel.is_chief(u.id), u.username))
     return Progress(
         entrants=len(active), complete=len(active) - len(missing),
-        judges=[JudgeProgress(u, panel.judges[u.id], entered[u.id], panel.expected_of(u.id, kinds))
+        judges=[JudgeProgress(u, panel.is_chief(u.id), entered[u.id], panel.expected_of(u.id, kinds))
                 for u in judges],
         aspects=[AspectProgress(a, per_aspect[a.id], len(active)) for a in aspects],
         missing=missing, thin=panel.thin())

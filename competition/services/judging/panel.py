@@ -8,7 +8,7 @@ from collections.abc import Collection
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from competition.domain.panel import Panel, PanelEntrant
+from competition.domain.panel import Panel, PanelEntrant, Position
 from competition.extensions import db
 from competition.models import Conflict, Contestant, Entrant, JudgeAssignment, Trade, User
 
@@ -23,14 +23,14 @@ def load_panels(trade_ids: Collection[int]) -> dict[int, Panel]:
     """:func:`load_panel` for many trades at once (trade id → panel), in the same four queries
     whatever their number."""
     trade_ids = list(trade_ids)
-    judges: dict[int, dict[int, bool]] = {t: {} for t in trade_ids}
+    judges: dict[int, dict[int, Position]] = {t: {} for t in trade_ids}
     delegation_of: dict[int, dict[int, int | None]] = {t: {} for t in trade_ids}
-    for trade_id, user_id, is_chief, delegation_id in db.session.execute(
-            sa.select(JudgeAssignment.trade_id, JudgeAssignment.user_id, JudgeAssignment.is_chief,
+    for trade_id, user_id, position, delegation_id in db.session.execute(
+            sa.select(JudgeAssignment.trade_id, JudgeAssignment.user_id, JudgeAssignment.position,
                       User.delegation_id)
             .join(User, User.id == JudgeAssignment.user_id)
             .where(JudgeAssignment.trade_id.in_(trade_ids))):
-        judges[trade_id][user_id] = is_chief
+        judges[trade_id][user_id] = Position(position)
         delegation_of[trade_id][user_id] = delegation_id
     entrants: dict[int, dict[int, PanelEntrant]] = {t: {} for t in trade_ids}
     for trade_id, entrant_id, delegation_id, status in db.session.execute(

@@ -27,7 +27,7 @@ from competition.domain.aggregation import validate_mark
 from competition.domain.blind import entrant_label, is_blind, sees_identity
 from competition.domain.entrants import EntrantStatus, competes
 from competition.domain.messages import N_, Problem
-from competition.domain.panel import CellKey, Scorer, cell_problem
+from competition.domain.panel import CellKey, Panel, Scorer, cell_problem
 from competition.domain.trade_state import marks_problem
 from competition.extensions import db
 from competition.models import (
@@ -96,8 +96,13 @@ def save_sheet(user: User, trade: Trade, cells: Sequence[CellInput], reason: str
     require_judge(user, trade)
     if problem := marks_problem(trade.status):
         raise NotAllowed(problem)
+    return write_cells(user, trade, load_panel(trade), cells, reason)
+
+
+def write_cells(user: User, trade: Trade, panel: Panel, cells: Sequence[CellInput],
+                reason: str) -> SaveResult:
+    """:func:`save_sheet` once the user may write in the trade at all."""
     reason = (reason or "").strip()
-    panel = load_panel(trade)
     aspects = scheme.aspects_by_id(trade)
     scorer = Scorer(user.id, user.role)
     result = SaveResult()
