@@ -164,7 +164,10 @@ class UploadForm(FlaskForm):
 
 
 class AssignmentForm(FlaskForm):
-    user_id = SelectField(_l("Judge"), coerce=int)
+    """The panel picker's POST: the ticked accounts (checked by the service, not offered as
+    choices: an event may have a thousand judges)."""
+
+    user_id = SelectMultipleField(_l("Judge"), coerce=int, validate_choice=False)
     is_chief = BooleanField(_l("Chief judge of this trade"))
 
 
