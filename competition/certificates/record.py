@@ -88,8 +88,8 @@ def _columns(blind: bool, translate) -> list[tuple[str, float]]:
     """(heading, width) of the table's columns; the widths fill the page between the margins."""
     usable = PAGE_WIDTH - 2 * MARGIN
     lead = [(translate(CODE), 50)] if blind else [(translate(NUMBER), 40), (translate(ENTRANT), 80)]
-    rest = [(translate(ASPECT), 0), (translate(MARK), 40), (translate(WHEN), 88),
-            (translate(REASON), 100)]
+    rest = [(translate(ASPECT), 0), (translate(MARK), 40), (translate(WHEN), 100),
+            (translate(REASON), 90)]
     fixed = sum(w for _h, w in lead + rest)
     return lead + [(rest[0][0], usable - fixed)] + rest[1:]
 
