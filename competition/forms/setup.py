@@ -167,7 +167,10 @@ class UploadForm(FlaskForm):
 
 
 class AssignmentForm(FlaskForm):
-    user_id = SelectField(_l("Judge"), coerce=int)
+    """The panel picker's POST: the ticked accounts (checked by the service, not offered as
+    choices: an event may have a thousand judges) and their position on the panel."""
+
+    user_id = SelectMultipleField(_l("Judge"), coerce=int, validate_choice=False)
     position = SelectField(_l("Position"), choices=choices(names.POSITIONS),
                            default=Position.JUDGE.value)
 

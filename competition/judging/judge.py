@@ -15,6 +15,7 @@ from competition.services.authority import require_judge
 from competition.services.errors import NotAllowed
 from competition.web import downloads
 from competition.web.access import refuse, role_required
+from competition.web.filters import datetime_local
 from competition.web.loaders import for_trade_id
 from competition.web.refusals import flash_problem
 
@@ -74,3 +75,14 @@ def blank_sheet(trade: Trade):
             refuse(f"not a judge of trade {trade.id}")
     return downloads.xlsx(judging.blank_sheet(trade, current_user, _, locale()),
                 f"marking-sheet-{trade.code}.xlsx")
+
+
+@bp.get("/trades/<int:trade_id>/judges/<int:judge_id>/record.pdf")
+@for_trade_id(*EVERYONE)
+def score_record(trade: Trade, judge_id: int):
+    """A judge's score record to sign: their own, or any of the trade's for who oversees it."""
+    try:
+        data = judging.score_record(current_user, trade, judge_id, _, datetime_local, locale())
+    except NotAllowed:
+        refuse(f"no score record of judge {judge_id} in trade {trade.id} for this user")
+    return downloads.attachment(data, f"score-record-{trade.code}-{judge_id}.pdf", "application/pdf")

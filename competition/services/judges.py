@@ -176,6 +176,58 @@ def assign(trade: Trade, user: User, position: Position | str = Position.JUDGE) 
             existing.position = position
 
 
+NOT_EVENT_JUDGES = N_("Some of the chosen accounts are not judges of this event: nobody was added.")
+ONE_CHIEF = N_("Choose one account to lead the panel.")
+PICKER_PAGE = 20
+
+
+def assign_many(trade: Trade, user_ids, position: Position | str = Position.JUDGE
+                ) -> tuple[int, int]:
+    """Add the accounts to the trade's panel in one transaction: (added, already on it).
+
+    All or nothing: an account of another event or of a role that does not judge refuses the
+    whole batch; accounts already on the panel are skipped (adding twice is harmless). Leading
+    the panel (chief or deputy) is for one account at a time (:func:`assign`, which also moves
+    a member already on the panel to the position)."""
+    ids = sorted(set(user_ids))
+    position = Position(position)
+    if position in LEADS:
+        if len(ids) != 1:
+            raise NotAllowed(Problem(ONE_CHIEF))
+        user = db.session.get(User, ids[0])
+        if user is None:
+            raise NotAllowed(Problem(NOT_EVENT_JUDGES))
+        assign(trade, user, position)
+        return 1, 0
+    users = list(db.session.scalars(sa.select(User).where(User.id.in_(ids)))) if ids else []
+    if len(users) != len(ids) or any(
+            u.event_id != trade.event_id or u.role not in JUDGING_STAFF for u in users):
+        raise NotAllowed(Problem(NOT_EVENT_JUDGES))
+    present = set(db.session.scalars(sa.select(JudgeAssignment.user_id).where(
+        JudgeAssignment.trade_id == trade.id, JudgeAssignment.user_id.in_(ids))))
+    with committing(Problem(N_("This judge is already on the panel."))):
+        for user in users:
+            if user.id not in present:
+                db.session.add(JudgeAssignment(trade=trade, user=user, position=Position.JUDGE))
+    return len(users) - len(present), len(present)
+
+
+def panel_candidates(trade: Trade, query: str, page: int):
+    """One page (of :data:`PICKER_PAGE`) of the event's judges not on the trade's panel whose
+    name, username or delegation (code or name) contains ``query``, by name."""
+    on_panel = sa.select(JudgeAssignment.user_id).where(JudgeAssignment.trade_id == trade.id)
+    found = (sa.select(User).outerjoin(Delegation, Delegation.id == User.delegation_id)
+             .where(User.event_id == trade.event_id, User.role.in_(JUDGING_STAFF),
+                    User.id.not_in(on_panel))
+             .options(selectinload(User.delegation)))
+    if query:
+        like = f"%{query}%"
+        found = found.where(sa.or_(User.name.ilike(like), User.username.ilike(like),
+                                   Delegation.code.ilike(like), Delegation.name_zh.ilike(like)))
+    return db.paginate(found.order_by(User.name, User.id), page=page, per_page=PICKER_PAGE,
+                       error_out=False)
+
+
 def unassign(trade: Trade, user: User) -> None:
     with committing():
         db.session.execute(sa.delete(JudgeAssignment).where(

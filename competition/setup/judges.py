@@ -39,10 +39,7 @@ def _actor() -> User:
 # --- judges ------------------------------------------------------------------------------------
 
 def assign_form(event: Event) -> forms.AssignmentForm:
-    form = forms.AssignmentForm()
-    form.user_id.choices = options((u.id, f"{u.name} ({u.username})")
-                                         for u in judges.event_judges(event))
-    return form
+    return forms.AssignmentForm()
 
 
 def _judge_form(event: Event, obj=None) -> forms.JudgeForm:
@@ -138,10 +135,12 @@ def _panel_url(event: Event, trade) -> str:
 @bp.post("/events/<event_code>/trades/<trade_code>/panel")
 @for_trade(*ORGANIZING)
 def add_to_panel(event: Event, trade: Trade):
+    """Add the ticked accounts to the panel, all in one go (see ``judges.assign_many``)."""
     form = assign_form(event)
-    if form.validate_on_submit():
-        user = in_event_or_404(User, form.user_id.data, event)
-        attempt(lambda: judges.assign(trade, user, form.position.data), _("Saved."))
+    if form.validate_on_submit() and form.user_id.data:
+        attempt(lambda: judges.assign_many(trade, form.user_id.data, form.position.data),
+                lambda done: _("%(added)s added to the panel, %(skipped)s already on it.",
+                               added=done[0], skipped=done[1]))
     else:
         flash(_("Choose a judge."), "error")
     return redirect(_panel_url(event, trade))

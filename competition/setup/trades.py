@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
+from competition.domain.roles import organizes
 from competition.forms import setup as forms
 from competition.forms.fields import options
 from competition.models import Aspect, Criterion, Event, Trade
@@ -79,11 +81,14 @@ def _criterion_choices(trade: Trade):
 def trade(event: Event, trade: Trade):
     aspect_form = forms.AspectForm(prefix="a")
     aspect_form.criterion_id.choices = _criterion_choices(trade)
+    picker_q = filters("q")["q"][:100]  # the panel picker's search
     return render_template(
         "setup/trade.html", event=event, trade=trade, criterion_form=forms.CriterionForm(prefix="c"),
         aspect_form=aspect_form, problems=setup.scheme_problems(trade),
         rule=setup.effective_rule(trade), own_rule=setup.trade_rule(trade),
-        panel=judges.panel(trade), assign_form=assign_form(event),
+        panel=judges.panel(trade), assign_form=assign_form(event), picker_q=picker_q,
+        candidates=judges.panel_candidates(trade, picker_q, page_number()) if organizes(
+            current_user.role) else None,
         thin=judging.thin_panels(trade), unpublished=results.unpublished_facts(trade),
     )
 

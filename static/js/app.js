@@ -5,4 +5,15 @@ document.addEventListener("submit", function (event) {
   if (question && !window.confirm(question)) {
     event.preventDefault();
   }
+  window.clearTimeout(form.autosubmitTimer);
+});
+
+// A search form marked data-autosubmit searches a moment after typing stops.
+document.addEventListener("input", function (event) {
+  var form = event.target.form;
+  if (!form || !form.hasAttribute("data-autosubmit")) {
+    return;
+  }
+  window.clearTimeout(form.autosubmitTimer);
+  form.autosubmitTimer = window.setTimeout(function () { form.submit(); }, 600);
 });

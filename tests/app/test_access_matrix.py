@@ -104,6 +104,7 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "judging.sheet": {"GET": allow(*JUDGES_T1), "POST": allow(*JUDGES_T1)},
     "judging.blank_sheet": {"GET": allow(*JUDGES_T1, *READERS)},
     "judging.progress": {"GET": OVERSEE},
+    "judging.score_record": {"GET": allow("judge", "chief_judge", *READERS)},
     "judging.resolve": {"GET": OVERSEE, "POST": allow("chief_judge", *ORGANIZERS)},
     "judging.severity": {"GET": OVERSEE},
     "judging.sign_off": {"POST": allow("chief_judge")},
@@ -166,6 +167,7 @@ ARGUMENTS = {
     "public.delegation": lambda w, role: {"code": w.d1_code},
     "api.trade_results": lambda w, role: {"trade_code": w.t2_code},
     "judging.unlock": lambda w, role: {"code": w.t2_code},
+    "judging.score_record": lambda w, role: {"judge_id": w.users["judge"]},
     "results.publish": lambda w, role: {"trade_code": w.t2_code},
     "results.amend": lambda w, role: {"trade_code": w.t2_code},
 }

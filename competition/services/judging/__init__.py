@@ -17,6 +17,7 @@ This ``__init__`` is the package's only door; its modules are:
 - ``oversight``: totals, progress, discrepancies, severity.
 - ``day``: the competition-day overview of every trade a user oversees (marks in, open
   discrepancies, thin panels, sign-off, publication), for all trades in a few queries.
+- ``record``: a judge's score record (评分记录表) as PDF, to sign after the session.
 - ``conflicts``: declared conflicts of interest.
 - ``audit``: the audit log and its export.
 """
@@ -52,6 +53,7 @@ from competition.services.judging.oversight import (
     trade_totals,
 )
 from competition.services.judging.panel import load_panel, load_panels, thin_panels
+from competition.services.judging.record import score_record
 from competition.services.judging.resolve import Resolver, resolve_marks, resolver
 from competition.services.judging.sheets import (
     REASON_REQUIRED,
@@ -79,6 +81,7 @@ __all__ = [
     "discrepancies", "entrant_key", "entrant_lines", "entrant_marks", "entrants_by_key",
     "competition_day", "format_mark",
     "load_panel", "load_panels", "my_trades", "open_trade", "parse_mark", "progress", "record_marks",
-    "remove_conflict", "save_sheet", "severity", "sheet", "sheet_size", "sign_off", "thin_panels",
+    "remove_conflict", "save_sheet", "score_record", "severity", "sheet", "sheet_size", "sign_off",
+    "thin_panels",
     "trade_history", "trade_totals", "unlock",
 ]
