@@ -213,9 +213,9 @@ def trade_total(
     A mix of weighted and unweighted criteria is a configuration error (ValueError; see
     :func:`validate_scheme`).
 
-    ``complete``: every aspect has at least as many marks as it needs: one for a measurement
-    (it is entered once), ``expected_judges[aspect_id]`` (default 1) for judgement and panel
-    aspects.
+    ``complete``: every aspect has at least as many marks as it needs,
+    ``expected_judges[aspect_id]`` (default 1: a measurement is entered once; the panel rule
+    says how many a confirmed measurement or a judgement or panel aspect needs).
     """
     weights = _weights(criteria)
     expected = expected_judges or {}
@@ -226,7 +226,7 @@ def trade_total(
         criterion_sum = Decimal(0)
         for spec in criterion.aspects:
             given = marks.get(spec.id, ())
-            needed = 1 if spec.kind is AspectKind.MEASUREMENT else expected.get(spec.id, 1)
+            needed = expected.get(spec.id, 1)
             complete = complete and len(given) >= needed
             mark = aspect_mark(spec, given)
             if mark is None:

@@ -11,10 +11,20 @@ The rules (DOMAIN.md, "Integrity" and "Marking"):
 - **Who resolves.** An entrant's marks are resolved (another judge's mark changed) by the chief
   judge unless recused from the entrant; else by a deputy chief judge who is not recused; else,
   when every one of them is, by the event's organizer (audited with the reason).
-- **Expected marks.** An entrant who competes needs one mark per measurement aspect (entered
-  once, by any judge) and, on every judgement or panel-mark aspect, one mark from every scorer
-  not recused from them (at least one). A judge's own share is one mark per judgement or
-  panel-mark aspect of every competing entrant they may mark.
+- **Measurements are entered once.** A measurement aspect has one mark per entrant, entered by
+  any judge of the panel not recused from them; the others see it read-only, with who entered
+  it, and may not write their own (a correction is a change of another judge's mark, by whoever
+  resolves the entrant, with a reason). A trade may ask for a **second judge's confirmation**:
+  then a second, different judge re-enters the value (their own mark on the cell); the same
+  value confirms it, a different one is the measurement's only discrepancy.
+- **Expected marks** (one definition for the judge's sheet, the chief judge's progress and the
+  organizer's overview). An entrant who competes needs, per measurement aspect, one mark (two
+  when the trade confirms measurements and at least two scorers may mark them; two differing
+  marks count as one) and, on every judgement or panel-mark aspect, one mark from every scorer
+  not recused from them (at least one). A scorer's own share of a competing entrant they may
+  mark is every judgement and panel-mark aspect, and every measurement they hold a mark on or
+  that still needs a mark (nobody entered it; with confirmation, not yet confirmed) — so a
+  measurement somebody else entered leaves the other judges' shares.
 - **Thin panel.** An entrant whom recusals leave with fewer than :data:`MIN_PANEL` judges, on a
   panel that has that many, is flagged before scoring so the organizer can add a judge.
 - **Writing a mark.** A judge writes their own marks only; whoever resolves the entrant may
@@ -51,6 +61,10 @@ NOT_ON_PANEL, NOT_CHIEF, JUDGE_NOT_ON_PANEL, NOT_IN_SCHEME, NOT_IN_TRADE, NOT_CO
     N_("This entrant is not in this trade."),
     N_("This entrant is no longer competing (%(status)s)."))
 # Why someone may not resolve an entrant's marks (see resolve_problem), one message per case.
+# Why a judge may not enter a measurement another judge has entered (see measurement_problem).
+MEASURED, CONFIRMED = (
+    N_("Another judge has entered this measurement; ask the chief judge to correct it."),
+    N_("This measurement is entered and confirmed; ask the chief judge to correct it."))
 NOT_RESOLVER, CHIEF_RESOLVES, RECUSED_DEPUTY_RESOLVES, RECUSED_ORGANIZER_RESOLVES, \
     PANEL_RESOLVES = (
         N_("Only the chief judge, or a deputy chief judge when the chief judge is recused, may "
@@ -104,13 +118,15 @@ class Panel:
 
     ``judges``: judge id → their :class:`Position`; ``delegation_of_judge``: judge id →
     delegation id (None: no delegation); ``declared``: (judge id, entrant id) pairs a declared
-    conflict of interest keeps apart.
+    conflict of interest keeps apart; ``confirm_measurements``: the trade asks a second judge
+    to confirm every measurement.
     """
 
     judges: Mapping[int, Position]
     delegation_of_judge: Mapping[int, int | None]
     entrants: Mapping[int, PanelEntrant]
     declared: Collection[tuple[int, int]] = field(default_factory=frozenset)
+    confirm_measurements: bool = False
 
     def recusal(self, judge_id: int, entrant_id: int) -> Problem | None:
         """Why the judge may not mark the entrant (own delegation, declared conflict), or None."""
@@ -160,11 +176,13 @@ class Panel:
         return [j for j in self.scorers if self.recusal(j, entrant_id) is None]
 
     def needed(self, entrant_id: int, kind: AspectKind) -> int:
-        """How many marks the entrant needs on an aspect of ``kind``: one for a measurement,
-        one per eligible scorer (at least one) otherwise."""
+        """How many marks the entrant needs on an aspect of ``kind``: for a measurement one, two
+        when the trade confirms measurements and two scorers may mark the entrant; one per
+        eligible scorer (at least one) otherwise."""
+        eligible = len(self.eligible(entrant_id))
         if kind is AspectKind.MEASUREMENT:
-            return 1
-        return max(len(self.eligible(entrant_id)), 1)
+            return 2 if self.confirm_measurements and eligible >= 2 else 1
+        return max(eligible, 1)
 
     def expected(self, kinds: Iterable[AspectKind]) -> int:
         """The marks the whole trade expects: what every competing entrant :meth:`needed` on
@@ -172,18 +190,43 @@ class Panel:
         kinds = list(kinds)
         return sum(self.needed(e, kind) for e in self.competing for kind in kinds)
 
-    def counted(self, entrant_id: int, kind: AspectKind, given: int) -> int:
+    def counted(self, entrant_id: int, kind: AspectKind, given: int, agreed: bool = True) -> int:
         """How many of the ``given`` marks of an entrant on an aspect count towards what it
-        :meth:`needed` (a mark beyond that, a second measurement say, adds nothing)."""
+        :meth:`needed` (a mark beyond that adds nothing); measurement marks that are not all
+        the same (``agreed`` False: a confirmation that differs) count as one."""
+        if kind is AspectKind.MEASUREMENT and not agreed:
+            given = min(given, 1)
         return min(given, self.needed(entrant_id, kind))
 
-    def expected_of(self, judge_id: int, kinds: Iterable[AspectKind]) -> int:
-        """A judge's own share of the marks: every judgement and panel-mark aspect (of the
-        aspect ``kinds`` given) of every competing entrant the judge may mark."""
-        if judge_id not in self.scorers:
-            return 0
-        judged = sum(1 for kind in kinds if kind is not AspectKind.MEASUREMENT)
-        return judged * sum(1 for e in self.competing if self.recusal(judge_id, e) is None)
+    def shares(self, judge_id: int, entrant_id: int, kind: AspectKind,
+               holders: Collection[int] = ()) -> bool:
+        """Whether the cell (the entrant, an aspect of ``kind``) is in the judge's own share,
+        ``holders`` being the judges with a mark on it: never for a judge who is no scorer, an
+        entrant not competing or one the judge is recused from; a judgement or panel-mark
+        aspect always; a measurement while the judge holds a mark on it or it still needs one
+        (see the module docstring)."""
+        entrant = self.entrants.get(entrant_id)
+        if judge_id not in self.scorers or entrant is None or not competes(entrant.status) \
+                or self.recusal(judge_id, entrant_id) is not None:
+            return False
+        if kind is not AspectKind.MEASUREMENT or judge_id in holders:
+            return True
+        return len(holders) < self.needed(entrant_id, kind)
+
+    def expected_of(self, judge_id: int, aspects: Mapping[int, AspectKind],
+                    holders: Mapping[tuple[int, int], Collection[int]] | None = None) -> int:
+        """A judge's own share of the marks (:meth:`shares`) over the ``aspects`` (id → kind)
+        of every entrant; ``holders``: (entrant id, aspect id) → the judges with a mark on it
+        (left out: no marks yet)."""
+        holders = holders or {}
+        return sum(self.shares(judge_id, e, kind, holders.get((e, a), ()))
+                   for e in self.competing for a, kind in aspects.items())
+
+    def entered_of(self, judge_id: int, aspects: Mapping[int, AspectKind],
+                   holders: Mapping[tuple[int, int], Collection[int]]) -> int:
+        """The judge's own marks in their share (:meth:`expected_of`)."""
+        return sum(judge_id in held and self.shares(judge_id, e, aspects[a], held)
+                   for (e, a), held in holders.items() if a in aspects)
 
     def thin(self) -> dict[int, int]:
         """Competing entrants whom recusals leave with fewer than :data:`MIN_PANEL` judges
@@ -229,6 +272,20 @@ def cell_problem(panel: Panel, scorer: Scorer, key: CellKey, aspect_ids: Collect
     if not competes(entrant.status):
         return Problem(NOT_COMPETING, {"status": entrant.status.value})
     return panel.recusal(key.judge_id, key.entrant_id) or panel.recusal(scorer.id, key.entrant_id)
+
+
+def measurement_problem(panel: Panel, key: CellKey, holders: Collection[int]) -> Problem | None:
+    """Why the judge ``key.judge_id`` may not write their own mark on a measurement cell that
+    ``holders`` (the judges with a mark on it) already hold, or None: a judge's existing mark
+    is theirs to change; another judge's entry refuses every other one unless the trade
+    confirms measurements and the cell still waits for its confirmation (a second judge's)."""
+    others = set(holders) - {key.judge_id}
+    if key.judge_id in holders or not others:
+        return None
+    if panel.confirm_measurements and len(others) < panel.needed(key.entrant_id,
+                                                                 AspectKind.MEASUREMENT):
+        return None
+    return Problem(CONFIRMED if panel.confirm_measurements else MEASURED)
 
 
 def resolve_problem(panel: Panel, scorer: Scorer, entrant_id: int) -> Problem | None:

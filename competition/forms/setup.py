@@ -62,6 +62,7 @@ class TradeForm(FlaskForm):
     uses_anonymous_codes = BooleanField(_l("Blind judging with anonymous codes"))
     judgement_threshold = FiniteDecimalField(_l("Judgement discrepancy threshold"), default=Decimal(1),
                                        validators=[InputRequired(), NumberRange(min=0, max=3)])
+    confirm_measurements = BooleanField(_l("A second judge confirms every measurement"))
 
     def validate_team_size(self, field):
         kind = self.entry_type.data

@@ -102,6 +102,7 @@ class Trade(Bilingual, db.Model):
     uses_anonymous_codes: Mapped[bool] = mapped_column(default=False)
     codes_revealed: Mapped[bool] = mapped_column(default=False)
     judgement_threshold: Mapped[Decimal] = mapped_column(MARK, default=Decimal(1))
+    confirm_measurements: Mapped[bool] = mapped_column(default=False)
     tie_breaks: Mapped[list] = mapped_column(sa.JSON, default=list)
     scaling: Mapped[str | None] = mapped_column(sa.String(20))
 

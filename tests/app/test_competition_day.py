@@ -48,7 +48,7 @@ def day(make_event, make_delegation, make_trade, make_user, make_entrant, scored
 
     T02: 3 judges, the first of delegation 0; entrants of delegations 0 and 1; a measurement and
     a judgement aspect. Expected: 1 + 1 measurements, 2 + 3 judgement marks = 7. In: both
-    measurements (the first typed twice, counted once) and judge 2's two judgement marks = 4
+    measurements (entered once, by judge 2) and judge 2's two judgement marks = 4
     (57 %, rounded down). The entrant of delegation 0 has 2 judges left: one thin panel.
 
     T03: one measurement aspect, two entrants with marks, signed off by 王总裁 at 10:30 Beijing
@@ -73,7 +73,6 @@ def day(make_event, make_delegation, make_trade, make_user, make_entrant, scored
     f0, f1 = make_entrant(t2, delegations[0]), make_entrant(t2, delegations[1])
     m, j = [a for c in t2.criteria for a in c.aspects]
     save(k[1], t2, cell(f0, m, "5"), cell(f1, m, "6"), cell(f0, j, "2"), cell(f1, j, "3"))
-    save(k[2], t2, cell(f0, m, "5"))
 
     t3 = scored_trade([80, 70], event=event, signed_off=False, code="T03").trade
     t3_chief = make_user(Role.CHIEF_JUDGE, event, trades=(t3,), chief=True, name="王总裁",

@@ -137,7 +137,7 @@ def assert_leads_without_marking(trade, username: str) -> None:
     panel = judging.load_panel(trade)
     user = db.session.scalar(sa.select(User).where(User.username == username))
     assert user.id in panel.judges and user.id not in panel.scorers
-    assert panel.expected_of(user.id, [AspectKind.JUDGEMENT]) == 0
+    assert panel.expected_of(user.id, {1: AspectKind.JUDGEMENT}) == 0
 
 
 def test_a_chief_judge_by_the_judge_form_leads_the_panels_named(organizer, event, make_trade,

@@ -317,13 +317,14 @@ def test_demo_scores_give_every_entrant_every_mark(scene, make_entrant):
 
 
 def test_progress_per_judge_counts_each_judges_own_share(scene):
-    """A judge's share is the judgement and panel aspects of every entrant they may mark; the
-    chief judge of a full panel has no share, and measurements count per aspect only."""
+    """A judge's share is the judgement and panel aspects of every entrant they may mark and
+    the measurements they entered or nobody has; the chief judge of a full panel has no share."""
     fill(scene, judges=[scene.judges[2]])
     found = judging.progress(scene.trade)
     by_judge = {p.judge.id: (p.entered, p.expected) for p in found.judges}
-    assert by_judge[scene.judges[2].id] == (6, 6)   # 3 entrants × (judgement + panel), all given
-    assert by_judge[scene.judges[0].id] == (0, 4)   # recused from the entrant of delegation 0
+    assert by_judge[scene.judges[2].id] == (9, 9)   # 3 entrants × 3 aspects, all given
+    assert by_judge[scene.judges[0].id] == (0, 4)   # recused from the entrant of delegation 0;
+    #                                                 the other two's measurements entered
     assert by_judge[scene.chief.id] == (0, 0)       # not a scorer while three judges mark
     measurement = next(a for a in found.aspects if a.aspect.id == scene.measurement.id)
     assert measurement.complete == 3                # one mark per entrant is enough

@@ -320,9 +320,11 @@ def test_trade_total_reports_weighted_aspect_marks():
         (None, True),  # one mark per aspect is enough
         ({21: 3, 12: 3}, True),
         ({21: 4}, False),  # a fourth judge has not scored
-        ({11: 3, 22: 3}, True),  # a measurement is entered once, whatever the panel size
+        ({11: 1, 22: 1, 21: 3}, True),  # a measurement entered once (the panel rule says how many)
+        ({11: 2}, False),  # a measurement waiting for its confirmation
     ],
-    ids=["default-one-mark", "panels-full", "panel-short", "measurement-once"],
+    ids=["default-one-mark", "panels-full", "panel-short", "measurement-once",
+         "measurement-unconfirmed"],
 )
 def test_trade_total_complete_with_expected_judges(expected, complete):
     scheme = [CriterionSpec(1, None, (A1, A2)), CriterionSpec(2, None, (B1, B2))]

@@ -3,6 +3,8 @@ enter, the thin-panel minimum and who may write which mark."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -11,8 +13,10 @@ from competition.domain.aggregation import AspectKind
 from competition.domain.entrants import EntrantStatus
 from competition.domain.panel import (
     CHIEF_RESOLVES,
+    CONFIRMED,
     DECLARED_CONFLICT,
     JUDGE_NOT_ON_PANEL,
+    MEASURED,
     MIN_PANEL,
     NOT_COMPETING,
     NOT_IN_SCHEME,
@@ -30,6 +34,7 @@ from competition.domain.panel import (
     Resolution,
     Scorer,
     cell_problem,
+    measurement_problem,
     resolve_problem,
 )
 from competition.domain.roles import Role
@@ -94,33 +99,119 @@ def test_marks_needed_is_at_least_one_when_everyone_is_recused():
     assert everyone.needed(101, J) == 1
 
 
+KINDS = {1: M, 2: J, 3: P}
+CONFIRMING = replace(PANEL, confirm_measurements=True)
+
+
 @pytest.mark.parametrize("judge, expected", [
-    # competing entrants 101, 102, 103 (104 withdrawn); aspects M, J, P: two judged per entrant
-    (1, 4),   # 102 and 103
-    (2, 4),   # 101 and 103
-    (3, 4),   # 101 and 103 (declared conflict with 102)
+    # competing entrants 101, 102, 103 (104 withdrawn); aspects M, J, P, no marks yet: the
+    # measurement is in the share of every judge who may enter it
+    (1, 6),   # 102 and 103, three each
+    (2, 6),   # 101 and 103
+    (3, 6),   # 101 and 103 (declared conflict with 102)
     (9, 0),   # the chief judge is not an expected marker
     (77, 0),  # not on the panel
 ], ids=["judge-1", "judge-2", "judge-3", "chief", "stranger"])
 def test_each_judges_own_share(judge, expected):
-    assert PANEL.expected_of(judge, [M, J, P]) == expected
+    assert PANEL.expected_of(judge, KINDS) == expected
+    assert PANEL.entered_of(judge, KINDS, {}) == 0
+
+
+@pytest.mark.parametrize("panel, holders, judge, expected, entered", [
+    # judge 1 entered 103's measurement: it stays theirs and leaves the others' shares
+    (PANEL, {(103, 1): {1}}, 1, 6, 1),
+    (PANEL, {(103, 1): {1}}, 2, 5, 0),      # 101: 3; 103: J and P
+    (PANEL, {(103, 1): {1}}, 3, 5, 0),
+    # judge 1 is recused from 101: judge 2's entry there takes it from judge 3 only
+    (PANEL, {(101, 1): {2}}, 1, 6, 0),
+    (PANEL, {(101, 1): {2}}, 3, 5, 0),      # 101: J and P; 103: 3
+    (PANEL, {(101, 1): {2}, (101, 2): {2, 3}}, 2, 6, 2),
+    # confirmation: 103 needs a second judge, so 2 and 3 keep it until one of them confirms
+    (CONFIRMING, {(103, 1): {1}}, 2, 6, 0),
+    (CONFIRMING, {(103, 1): {1}}, 3, 6, 0),
+    (CONFIRMING, {(103, 1): {1, 2}}, 2, 6, 1),
+    (CONFIRMING, {(103, 1): {1, 2}}, 3, 5, 0),
+    # 102 has judge 1 only: nobody can confirm, one mark is all it needs
+    (CONFIRMING, {(102, 1): {1}}, 1, 6, 1),
+    (CONFIRMING, {}, 9, 0, 0),
+], ids=["enterer", "other-2", "other-3", "recused-not-affected", "recused-other",
+        "own-marks", "confirm-2", "confirm-3", "confirmer", "confirmed-3", "cannot-confirm",
+        "chief"])
+def test_a_measurement_entered_leaves_the_other_judges_shares(panel, holders, judge, expected,
+                                                              entered):
+    assert panel.expected_of(judge, KINDS, holders) == expected
+    assert panel.entered_of(judge, KINDS, holders) == entered
 
 
 def test_the_trade_expects_what_each_competing_entrant_needs():
     # 101: 1 measurement + 2 + 2; 102: 1 + 1 + 1; 103: 1 + 3 + 3 (104 withdrawn)
     assert PANEL.expected([M, J, P]) == 15
-    # the same as the judges' own shares (4 + 4 + 4) and one measurement per entrant (3)
-    assert PANEL.expected([M, J, P]) == sum(PANEL.expected_of(j, [M, J, P]) for j in PANEL.judges) + 3
+    # with confirmation 101 (judges 2, 3) and 103 need two measurement marks, 102 (judge 1
+    # alone) one
+    assert CONFIRMING.expected([M, J, P]) == 17
+    assert [CONFIRMING.needed(e, M) for e in (101, 102, 103)] == [2, 1, 2]
 
 
-@pytest.mark.parametrize("entrant, kind, given, counted", [
-    (101, M, 3, 1),   # a measurement typed three times counts once
-    (101, J, 1, 1),
-    (101, J, 5, 2),   # never more than the entrant needs
-    (103, P, 0, 0),
-], ids=["measurement-once", "one-of-two", "capped", "none"])
-def test_marks_that_count_towards_what_is_expected(entrant, kind, given, counted):
-    assert PANEL.counted(entrant, kind, given) == counted
+@pytest.mark.parametrize("panel, entrant, kind, given, agreed, counted", [
+    (PANEL, 101, M, 3, True, 1),   # a measurement typed three times counts once
+    (PANEL, 101, J, 1, True, 1),
+    (PANEL, 101, J, 5, True, 2),   # never more than the entrant needs
+    (PANEL, 103, P, 0, True, 0),
+    (CONFIRMING, 101, M, 2, True, 2),    # entered and confirmed
+    (CONFIRMING, 101, M, 2, False, 1),   # the confirmation differs: not confirmed
+    (CONFIRMING, 101, M, 1, True, 1),
+    (CONFIRMING, 102, M, 2, True, 1),    # one judge may mark 102: one mark is all it needs
+], ids=["measurement-once", "one-of-two", "capped", "none", "confirmed", "disagree",
+        "waiting", "nobody-to-confirm"])
+def test_marks_that_count_towards_what_is_expected(panel, entrant, kind, given, agreed, counted):
+    assert panel.counted(entrant, kind, given, agreed) == counted
+
+
+@pytest.mark.parametrize("panel, judge, entrant, holders, message", [
+    (PANEL, 2, 103, [], None),              # nobody entered it: anyone may
+    (PANEL, 2, 103, [1], MEASURED),         # judge 1 did: read-only for judge 2
+    (PANEL, 1, 103, [1], None),             # their own entry, to change
+    (PANEL, 2, 103, [1, 3], MEASURED),
+    (CONFIRMING, 2, 103, [1], None),        # the confirmation
+    (CONFIRMING, 1, 103, [1], None),        # changing one's own entry (not a confirmation)
+    (CONFIRMING, 3, 103, [1, 2], CONFIRMED),
+    (CONFIRMING, 3, 101, [2], None),
+    (CONFIRMING, 1, 102, [9], CONFIRMED),   # 102 needs one mark (only judge 1 may mark it)
+], ids=["empty", "entered", "own", "two-in", "confirm", "own-entry", "confirmed",
+        "confirm-other", "one-needed"])
+def test_who_may_enter_a_measurement(panel, judge, entrant, holders, message):
+    problem = measurement_problem(panel, CellKey(judge, entrant, 1), holders)
+    assert (problem.message if problem else None) == message
+
+
+@given(st.dictionaries(st.integers(1, 8), st.one_of(st.none(), st.integers(1, 3)),
+                       min_size=1, max_size=6),
+       st.dictionaries(st.integers(100, 110), st.integers(1, 3), min_size=1, max_size=6),
+       st.lists(st.sampled_from([M, J, P]), min_size=1, max_size=4), st.booleans(),
+       st.randoms(use_true_random=False))
+def test_judges_who_fill_their_shares_complete_the_trade(judges, entrants, kinds, confirm, rng):
+    """Judges, one after the other in any order, fill every cell of their current share: then
+    every judge has entered all the panel expects of them, and the trade all it expects."""
+    panel = Panel(judges=dict.fromkeys(judges, JUDGE), delegation_of_judge=judges,
+                  entrants={e: PanelEntrant(d) for e, d in entrants.items()},
+                  confirm_measurements=confirm)
+    aspects = dict(enumerate(kinds))
+    holders: dict[tuple[int, int], set[int]] = {}
+    order = list(panel.scorers)
+    rng.shuffle(order)
+    for judge in order:
+        for e in panel.competing:
+            for a, kind in aspects.items():
+                held = holders.setdefault((e, a), set())
+                if panel.shares(judge, e, kind, held):
+                    held.add(judge)
+    for judge in panel.scorers:
+        assert panel.entered_of(judge, aspects, holders) == panel.expected_of(judge, aspects, holders)
+    expected = panel.expected(aspects.values())
+    covered = sum(panel.counted(e, kind, len(holders[(e, a)])) for e in panel.competing
+                  for a, kind in aspects.items() if panel.eligible(e))
+    assert covered == expected - sum(len(aspects) * panel.needed(e, M) for e in panel.competing
+                                     if not panel.eligible(e))
 
 
 def test_competing_entrants_leave_out_the_withdrawn():
@@ -229,7 +320,7 @@ def test_who_may_resolve(scorer, entrant, message):
 def test_chiefs_and_deputies_do_not_score_unless_alone():
     assert LED.scorers == [1, 2, 3]
     assert LED.needed(101, J) == 2                      # judges 2 and 3 (1 is recused)
-    assert LED.expected_of(8, [J, P]) == 0 and LED.expected_of(9, [J]) == 0
+    assert LED.expected_of(8, {1: J, 2: P}) == 0 and LED.expected_of(9, {1: J}) == 0
     assert LED.expected([J]) == 2 + 3 + 3 + 3            # 101, 103, 104, 105
     leads = Panel(judges={9: CHIEF_, 8: DEPUTY}, delegation_of_judge={9: 30, 8: 40},
                   entrants={101: PanelEntrant(10)})

@@ -1,9 +1,11 @@
-"""Demo marks: every judge of every panel marks every entrant they are not recused from.
+"""Demo marks: every judge of every panel marks every entrant they are not recused from on the
+judgement and panel-mark aspects; a measurement is entered once, by one of those judges (and
+confirmed by a second where the trade asks for it).
 
 The marks look like a real competition's: each entrant has an ability (most between 55 % and
 90 % of the maximum), each aspect varies around it, each judge is a little harsh or lenient, and
-a few marks disagree enough to need the chief judge (about 1 % of measurement marks and 2 % of
-judgement panels). Rows go in with bulk inserts, each with its audit entry, so the seed's 2,221
+a few marks disagree enough to need the chief judge (about 2 % of judgement panels, and 1 % of
+confirmed measurements). Rows go in with bulk inserts, each with its audit entry, so the seed's 2,221
 contestants take seconds.
 """
 
@@ -49,30 +51,36 @@ def _judgement(rng: random.Random, fraction: float, judges: list[int],
 
 
 def _measurement(rng: random.Random, fraction: float, judges: list[int],
-                 aspect: Aspect) -> dict[int, Decimal]:
-    """The same measured mark from every judge, now and then one judge a step off."""
+                 aspect: Aspect, confirmed: bool) -> dict[int, Decimal]:
+    """The measured mark, entered by one of the judges; where the trade confirms
+    measurements, a second judge's confirmation, now and then a step off."""
     agreed = _mark(fraction, aspect.max_mark, aspect.decimals)
-    marks = dict.fromkeys(judges, agreed)
-    if len(judges) >= 2 and rng.random() < MEASUREMENT_SLIPS:
+    if not judges:
+        return {}
+    if not confirmed or len(judges) < 2:
+        return {rng.choice(judges): agreed}
+    first, second = rng.sample(judges, 2)
+    marks = {first: agreed, second: agreed}
+    if rng.random() < MEASUREMENT_SLIPS:
         slip = Decimal(1).scaleb(-aspect.decimals)
-        marks[rng.choice(judges)] = agreed - slip if agreed >= slip else agreed + slip
+        marks[second] = agreed - slip if agreed >= slip else agreed + slip
     return marks
 
 
 def _marks(rng: random.Random, aspect: Aspect, fraction: float, judges: list[int],
-           bias: dict[int, float]) -> dict[int, Decimal]:
-    """Every judge's mark of one aspect for an entrant worth ``fraction`` of its maximum."""
+           bias: dict[int, float], confirmed: bool = False) -> dict[int, Decimal]:
+    """The marks of one aspect for an entrant worth ``fraction`` of its maximum."""
     if aspect.kind == AspectKind.JUDGEMENT:
         return _judgement(rng, fraction, judges, bias)
     if aspect.kind == AspectKind.MEASUREMENT:
-        return _measurement(rng, fraction, judges, aspect)
+        return _measurement(rng, fraction, judges, aspect, confirmed)
     return {j: _mark(_clamp(fraction + bias[j] + rng.gauss(0, 0.03)), aspect.max_mark, aspect.decimals)
             for j in judges}
 
 
 def add_scores(event: Event, rng: random.Random) -> int:
-    """Give every active entrant of every trade of ``event`` a mark from every eligible judge of
-    the panel, open the trades for scoring, and return how many marks were made."""
+    """Give every active entrant of every trade of ``event`` its marks (see the module
+    docstring), open the trades for scoring, and return how many marks were made."""
     trades = db.session.scalars(
         sa.select(Trade).where(Trade.event_id == event.id).order_by(Trade.code)
         .options(selectinload(Trade.criteria).selectinload(Criterion.aspects))).all()
@@ -94,7 +102,7 @@ def add_scores(event: Event, rng: random.Random) -> int:
             ability = _clamp(rng.gauss(0.72, 0.11), 0.3, 0.98)
             for aspect in aspects:
                 fraction = _clamp(ability + rng.gauss(0, 0.07))
-                marks = _marks(rng, aspect, fraction, judges, bias)
+                marks = _marks(rng, aspect, fraction, judges, bias, panel.confirm_measurements)
                 for judge_id, value in marks.items():
                     scores.append(dict(trade_id=trade.id, entrant_id=entrant_id,
                                        aspect_id=aspect.id, judge_id=judge_id, value=value,

@@ -55,6 +55,7 @@ from competition.services.judging.oversight import (
 from competition.services.judging.panel import load_panel, load_panels, thin_panels
 from competition.services.judging.record import score_record
 from competition.services.judging.resolve import Resolver, resolve_marks, resolver
+from competition.services.judging.shares import my_trades
 from competition.services.judging.sheets import (
     REASON_REQUIRED,
     CellInput,
@@ -64,7 +65,6 @@ from competition.services.judging.sheets import (
     Sheet,
     entrant_lines,
     entrant_marks,
-    my_trades,
     save_sheet,
     sheet,
     sheet_size,

@@ -34,7 +34,7 @@ from competition.models import (
 )
 from competition.services.authority import overseen_trades
 from competition.services.errors import NotAllowed
-from competition.services.judging.oversight import find_rows
+from competition.services.judging.oversight import counted, find_rows
 from competition.services.judging.panel import load_panels
 
 Marks = dict[int, dict[int, dict[int, Decimal]]]
@@ -98,8 +98,9 @@ def competition_day(event: Event, user: User) -> list[TradeDay]:
 
 
 def _entered(panel: Panel, specs: dict, given: Marks) -> int:
-    """The marks in that count towards what the trade expects."""
-    return sum(panel.counted(entrant_id, spec.kind, len(given.get(entrant_id, {}).get(aspect_id, ())))
+    """The marks in that count towards what the trade expects (as the chief judge's progress
+    counts them)."""
+    return sum(counted(panel, entrant_id, spec.kind, given.get(entrant_id, {}).get(aspect_id, {}))
                for entrant_id in panel.competing for aspect_id, spec in specs.items())
 
 

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from competition.domain.aggregation import AspectKind, AspectSpec, TradeTotal, trade_total
 from competition.domain.entrants import EntrantStatus
 from competition.domain.oversight import find_discrepancies, judge_severity, severity_scale
+from competition.domain.panel import Panel
 from competition.extensions import db
 from competition.models import Aspect, Entrant, Score, Trade, User
 from competition.services.judging import scheme
@@ -30,12 +31,27 @@ def _marks(trade: Trade) -> dict[int, dict[int, dict[int, Decimal]]]:
     return found
 
 
+Marks = Mapping[int, Mapping[int, Mapping[int, Decimal]]]
+
+
+def holders_of(marks: Marks) -> dict[tuple[int, int], set[int]]:
+    """(entrant id, aspect id) → the judges with a mark on it, from marks read as
+    :func:`_marks` reads them (what the panel rule's own shares need)."""
+    return {(e, a): set(by_judge) for e, by_aspect in marks.items()
+            for a, by_judge in by_aspect.items()}
+
+
+def counted(panel: Panel, entrant_id: int, kind: AspectKind, by_judge: Mapping[int, Decimal]) -> int:
+    """The marks of one cell that count towards what the trade expects (the panel rule)."""
+    return panel.counted(entrant_id, kind, len(by_judge), len(set(by_judge.values())) <= 1)
+
+
 def trade_totals(trade: Trade) -> dict[int, TradeTotal]:
     """Every entrant's trade total, per-criterion marks and completeness, from all the trade's
     marks (one query for the marks, one for the scheme, a few for the panel). Entrants without
     marks get a total of 0, incomplete."""
     specs = [c.spec() for c in scheme.criteria(trade)]
-    judged = [a for c in specs for a in c.aspects if a.kind is not AspectKind.MEASUREMENT]
+    every = [a for c in specs for a in c.aspects]
     marks = _marks(trade)
     panel = load_panel(trade)
     totals = {}
@@ -43,7 +59,7 @@ def trade_totals(trade: Trade) -> dict[int, TradeTotal]:
         given = marks.get(entrant_id, {})
         totals[entrant_id] = trade_total(
             specs, {a: list(j.values()) for a, j in given.items()},
-            {a.id: panel.needed(entrant_id, a.kind) for a in judged})
+            {a.id: panel.needed(entrant_id, a.kind) for a in every})
     return totals
 
 
@@ -109,7 +125,8 @@ class AspectProgress:
 class Progress:
     """How far a trade's marking is: per judge (their own share entered), per aspect (entrants
     with all the marks it needs), and the competing entrants still missing marks (id → aspects
-    short). ``thin`` lists entrants whom recusals leave with too few judges."""
+    short). ``thin`` lists entrants whom recusals leave with too few judges; ``entered`` of
+    ``expected`` count the trade's marks as the competition-day overview does."""
 
     entrants: int
     complete: int
@@ -117,42 +134,44 @@ class Progress:
     aspects: list[AspectProgress]
     missing: dict[int, int]
     thin: dict[int, int]
+    entered: int = 0
+    expected: int = 0
 
 
 def progress(trade: Trade) -> Progress:
-    """Completion per judge and per aspect, and the entrants missing marks (see
-    :meth:`~competition.domain.panel.Panel.needed` and
-    :meth:`~competition.domain.panel.Panel.expected_of`)."""
+    """Completion per judge and per aspect, and the entrants missing marks (the panel rule:
+    :meth:`~competition.domain.panel.Panel.needed`, ``counted``, ``expected_of`` and
+    ``entered_of``)."""
     aspects = scheme.aspects(trade)
     marks = _marks(trade)
     panel = load_panel(trade)
     active = panel.competing
     per_aspect = {a.id: 0 for a in aspects}
-    judged_ids = {a.id for a in aspects if a.kind != AspectKind.MEASUREMENT}
     missing = {}
-    entered: dict[int, int] = defaultdict(int)
+    entered = 0
     for entrant_id in active:
         given = marks.get(entrant_id, {})
         short = 0
         for aspect in aspects:
-            if len(given.get(aspect.id, ())) >= panel.needed(entrant_id, aspect.kind):
+            count = counted(panel, entrant_id, aspect.kind, given.get(aspect.id, {}))
+            entered += count
+            if count >= panel.needed(entrant_id, aspect.kind):
                 per_aspect[aspect.id] += 1
             else:
                 short += 1
         if short:
             missing[entrant_id] = short
-        for aspect_id in judged_ids:
-            for judge_id in given.get(aspect_id, ()):
-                entered[judge_id] += 1
-    kinds = [a.kind for a in aspects]
+    kinds = {a.id: a.kind for a in aspects}
+    held = holders_of(marks)
     users = db.session.scalars(sa.select(User).where(User.id.in_(panel.judges))).all()
     judges = sorted(users, key=lambda u: (not panel.is_chief(u.id), u.username))
     return Progress(
         entrants=len(active), complete=len(active) - len(missing),
-        judges=[JudgeProgress(u, panel.is_chief(u.id), entered[u.id], panel.expected_of(u.id, kinds))
-                for u in judges],
+        judges=[JudgeProgress(u, panel.is_chief(u.id), panel.entered_of(u.id, kinds, held),
+                              panel.expected_of(u.id, kinds, held)) for u in judges],
         aspects=[AspectProgress(a, per_aspect[a.id], len(active)) for a in aspects],
-        missing=missing, thin=panel.thin())
+        missing=missing, thin=panel.thin(), entered=entered,
+        expected=panel.expected(kinds.values()))
 
 
 def severity(trade: Trade) -> list[tuple[User, Decimal, int]]:

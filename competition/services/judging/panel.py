@@ -33,10 +33,14 @@ def load_panels(trade_ids: Collection[int]) -> dict[int, Panel]:
         judges[trade_id][user_id] = Position(position)
         delegation_of[trade_id][user_id] = delegation_id
     entrants: dict[int, dict[int, PanelEntrant]] = {t: {} for t in trade_ids}
-    for trade_id, entrant_id, delegation_id, status in db.session.execute(
-            sa.select(Entrant.trade_id, Entrant.id, Entrant.delegation_id, Entrant.status)
-            .where(Entrant.trade_id.in_(trade_ids))):
-        entrants[trade_id][entrant_id] = PanelEntrant(delegation_id, status)
+    confirm: dict[int, bool] = {}
+    for trade_id, confirms, entrant_id, delegation_id, status in db.session.execute(
+            sa.select(Trade.id, Trade.confirm_measurements, Entrant.id, Entrant.delegation_id,
+                      Entrant.status).outerjoin(Entrant, Entrant.trade_id == Trade.id)
+            .where(Trade.id.in_(trade_ids))):
+        confirm[trade_id] = confirms
+        if entrant_id is not None:
+            entrants[trade_id][entrant_id] = PanelEntrant(delegation_id, status)
     declared: dict[int, set[tuple[int, int]]] = {t: set() for t in trade_ids}
     if any(judges.values()):
         for trade_id, user_id, entrant_id in db.session.execute(
@@ -59,7 +63,8 @@ def load_panels(trade_ids: Collection[int]) -> dict[int, Panel]:
                         (user_id, e) for e, entrant in entrants[trade_id].items()
                         if entrant.delegation_id == delegation_id)
     return {t: Panel(judges=judges[t], delegation_of_judge=delegation_of[t], entrants=entrants[t],
-                     declared=frozenset(declared[t])) for t in trade_ids}
+                     declared=frozenset(declared[t]), confirm_measurements=bool(confirm.get(t)))
+            for t in trade_ids}
 
 
 def thin_panels(trade: Trade) -> list[tuple[Entrant, int]]:

@@ -23,19 +23,17 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
-from competition.domain.aggregation import validate_mark
+from competition.domain.aggregation import AspectKind, validate_mark
 from competition.domain.blind import entrant_label, is_blind, sees_identity
 from competition.domain.entrants import EntrantStatus, competes
 from competition.domain.messages import N_, Problem
-from competition.domain.panel import CellKey, Panel, Scorer, cell_problem
+from competition.domain.panel import CellKey, Panel, Scorer, cell_problem, measurement_problem
 from competition.domain.trade_state import marks_problem
 from competition.extensions import db
 from competition.models import (
     Aspect,
     AuditAction,
     AuditEntry,
-    Conflict,
-    Contestant,
     Criterion,
     Entrant,
     JudgeAssignment,
@@ -45,7 +43,7 @@ from competition.models import (
 )
 from competition.services.authority import can_oversee, require_judge
 from competition.services.errors import NotAllowed
-from competition.services.judging import keys, marks, scheme
+from competition.services.judging import keys, marks, scheme, shares
 from competition.services.judging.oversight import discrepancies
 from competition.services.judging.panel import load_panel
 
@@ -126,6 +124,9 @@ def write_cells(user: User, trade: Trade, panel: Panel, cells: Sequence[CellInpu
             result.problems_by_cell[key] = problem
             continue
         changes.append(marks.MarkChange(key, trade.id, value, cell.version, cell.value))
+    kinds = {a: aspect.kind for a, aspect in aspects.items()}
+    result.problems_by_cell.update(shares.measurement_refusals(
+        panel, user.id, trade.id, [c.key for c in changes if c.value is not None], kinds))
     if not changes or result.problems_by_cell:
         return result
     needs_reason = any(c.key.judge_id != user.id for c in changes) or _ever_signed_off(trade)
@@ -198,8 +199,12 @@ def entrant_lines(trade: Trade, viewer: User, ids: Iterable[int] | None = None,
 class Sheet:
     """A judge's score sheet: entrants × aspects, the stored marks with their versions, and the
     cells the judge may not write (recused; under blind judging those entrants are not on the
-    sheet at all). ``complete`` of the ``marked`` entrants the judge marks have every mark of
-    the aspects shown."""
+    sheet at all). ``measured``: the measurements other judges entered that this judge may not
+    write ((entrant id, aspect id) → (mark, who entered it)); ``to_confirm``: those waiting for
+    this judge's confirmation (→ who entered them; the mark is not shown: the judge measures
+    again). ``complete`` of the ``marked`` entrants the judge marks have every mark of their
+    own share (``Panel.shares``) of the aspects shown; ``entered`` of ``expected``: the judge's
+    own marks of the whole trade, as the chief judge's progress counts them."""
 
     trade: Trade
     criteria: list[Criterion]
@@ -212,6 +217,10 @@ class Sheet:
     criterion_id: int | None = None  # the criterion shown alone; None: the whole sheet
     marked: int = 0
     complete: int = 0
+    measured: dict[tuple[int, int], tuple[Decimal, str]] = field(default_factory=dict)
+    to_confirm: dict[tuple[int, int], str] = field(default_factory=dict)
+    entered: int = 0
+    expected: int = 0
 
 
 def sheet(user: User, trade: Trade, criterion_id: int | None = None,
@@ -222,26 +231,53 @@ def sheet(user: User, trade: Trade, criterion_id: int | None = None,
     criteria = scheme.criteria(trade)
     chosen = [c for c in criteria if c.id == criterion_id] or criteria
     aspects = [a for c in chosen for a in c.aspects]
-    rows, recused = marked_by(user, trade, entrant_lines(trade, user, locale=locale))
+    panel = load_panel(trade)
+    rows, recused = marked_by(user, trade, entrant_lines(trade, user, locale=locale), panel)
+    held = shares.holders([trade.id]).get(trade.id, {})
     cells = {(s.entrant_id, s.aspect_id): (s.value, s.version) for s in db.session.execute(
         sa.select(Score.entrant_id, Score.aspect_id, Score.value, Score.version)
         .where(Score.trade_id == trade.id, Score.judge_id == user.id,
                Score.aspect_id.in_([a.id for a in aspects])))}
     status_problem = marks_problem(trade.status)
     marked = [row for row in rows if row.id not in recused]
+    kinds = {a.id: a.kind for c in criteria for a in c.aspects}
+    judges = shares.judges_of(held)
+    measured, to_confirm = _measurements(panel, user, marked, aspects, held)
     return Sheet(trade=trade, criteria=criteria, aspects=aspects, rows=rows, cells=cells,
                  recused=recused, writable=status_problem is None, status_problem=status_problem,
                  criterion_id=chosen[0].id if len(chosen) == 1 and len(criteria) > 1 else None,
                  marked=len(marked), complete=sum(
-                     all((row.id, a.id) in cells for a in aspects) for row in marked))
+                     all((row.id, a.id) in cells or not panel.shares(
+                         user.id, row.id, a.kind, judges.get((row.id, a.id), ())) for a in aspects)
+                     for row in marked),
+                 measured=measured, to_confirm=to_confirm,
+                 entered=panel.entered_of(user.id, kinds, judges),
+                 expected=panel.expected_of(user.id, kinds, judges))
 
 
-def marked_by(user: User, trade: Trade, lines: list[EntrantLine]
-               ) -> tuple[list[EntrantLine], dict[int, Problem]]:
+def _measurements(panel: Panel, user: User, rows: list[EntrantLine], aspects: list[Aspect],
+                  held: shares.Holders) -> tuple[dict, dict]:
+    """The sheet's read-only measurements and those waiting for the user's confirmation."""
+    cells = [(row.id, a.id) for row in rows for a in aspects if a.kind == AspectKind.MEASUREMENT
+             and held.get((row.id, a.id)) and user.id not in dict(held[(row.id, a.id)])]
+    names = dict(db.session.execute(sa.select(User.id, User.name).where(
+        User.id.in_({held[c][0][0] for c in cells}))).all()) if cells else {}
+    measured, to_confirm = {}, {}
+    for cell in cells:
+        first, value = held[cell][0]
+        if measurement_problem(panel, CellKey(user.id, *cell), [j for j, _v in held[cell]]):
+            measured[cell] = (value, names.get(first, ""))
+        else:
+            to_confirm[cell] = names.get(first, "")
+    return measured, to_confirm
+
+
+def marked_by(user: User, trade: Trade, lines: list[EntrantLine], panel: Panel | None = None
+              ) -> tuple[list[EntrantLine], dict[int, Problem]]:
     """The competing entrants a sheet of ``user`` lists, and why the user may not mark some of
     them. Under blind judging (for this user) those are left out: a code marked "recused"
     would name the user's own delegation's entrant."""
-    panel = load_panel(trade)
+    panel = panel or load_panel(trade)
     rows = [line for line in lines if competes(line.status)]
     recused = {line.id: problem for line in rows if (problem := panel.recusal(user.id, line.id))}
     if not sees_identity(user.role, trade.uses_anonymous_codes, trade.codes_revealed):
@@ -293,43 +329,3 @@ def entrant_marks(user: User, trade: Trade, entrant_key: str, locale: str = "zh"
         found.cells = {k: v for k, v in cells.items() if k[0] not in recused}
         found.recused = {}
     return found
-
-
-def my_trades(user: User) -> list[tuple[JudgeAssignment, int, int]]:
-    """The user's trades with how many of their own marks are entered and how many cells of
-    the entrants they mark their sheet has: never counting those they are recused from, whose
-    number, under blind judging, would hint at their own delegation's entrants (grouped counts,
-    not a query per trade)."""
-    assignments = db.session.scalars(
-        sa.select(JudgeAssignment).where(JudgeAssignment.user_id == user.id)
-        .options(joinedload(JudgeAssignment.trade))).all()
-    trade_ids = [a.trade_id for a in assignments]
-    entered = dict(db.session.execute(
-        sa.select(Score.trade_id, sa.func.count(Score.id))
-        .where(Score.judge_id == user.id, Score.trade_id.in_(trade_ids))
-        .group_by(Score.trade_id)).all())
-    entrants = dict(db.session.execute(
-        sa.select(Entrant.trade_id, sa.func.count(Entrant.id))
-        .where(Entrant.trade_id.in_(trade_ids), Entrant.status == EntrantStatus.REGISTERED,
-               *_not_recused(user))
-        .group_by(Entrant.trade_id)).all())
-    aspects = dict(db.session.execute(
-        sa.select(Criterion.trade_id, sa.func.count(Aspect.id)).join(Aspect)
-        .where(Criterion.trade_id.in_(trade_ids)).group_by(Criterion.trade_id)).all())
-    return [(a, entered.get(a.trade_id, 0), entrants.get(a.trade_id, 0) * aspects.get(a.trade_id, 0))
-            for a in sorted(assignments, key=lambda a: a.trade.code)]
-
-
-def _not_recused(user: User) -> tuple:
-    """Conditions on Entrant leaving out those ``user`` is recused from (the rule is
-    ``competition.domain.panel``: own delegation, declared conflicts)."""
-    conditions = []
-    if user.delegation_id is not None:
-        conditions.append(Entrant.delegation_id != user.delegation_id)
-    conditions.append(Entrant.delegation_id.not_in(
-        sa.select(Conflict.delegation_id).where(Conflict.user_id == user.id,
-                                                Conflict.delegation_id.is_not(None))))
-    conditions.append(Entrant.id.not_in(
-        sa.select(Contestant.entrant_id).join(Conflict, Conflict.contestant_id == Contestant.id)
-        .where(Conflict.user_id == user.id, Contestant.entrant_id.is_not(None))))
-    return tuple(conditions)

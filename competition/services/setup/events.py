@@ -71,7 +71,7 @@ def delete_delegation(delegation: Delegation) -> None:
 
 TRADE_FIELDS = ("code", "name_zh", "name_en", "category", "entry_type", "team_size",
                 "is_demonstration", "quota_per_delegation", "uses_anonymous_codes",
-                "judgement_threshold")
+                "judgement_threshold", "confirm_measurements")
 
 
 def find_trade(event: Event, code: str) -> Trade | None:

@@ -65,11 +65,15 @@ def audit_count() -> int:
 
 def fill(s: Scene, entrants=None, judges=None, value: str = "2") -> None:
     """Every judge gives every entrant they are not recused from (the domain's rule) ``value``
-    on every aspect."""
+    on every aspect; a measurement only the first of them (it is entered once)."""
     panel = judging.load_panel(s.trade)
+    measured = {(sc.entrant_id, sc.aspect_id) for sc in db.session.scalars(
+        sa.select(Score).where(Score.trade_id == s.trade.id))}
     for judge in judges or [*s.judges, s.chief]:
         marks = [cell(e, a, value) for e in entrants or s.entrants for a in s.aspects
-                 if panel.recusal(judge.id, e.id) is None]
+                 if panel.recusal(judge.id, e.id) is None
+                 and (a.kind != "measurement" or (e.id, a.id) not in measured)]
+        measured |= {(c.entrant_id, c.aspect_id) for c in marks}
         result = judging.save_sheet(judge, s.trade, marks)
         assert result.ok, result
 
