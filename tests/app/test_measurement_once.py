@@ -45,7 +45,7 @@ def test_the_first_judge_enters_it_and_the_others_see_it_read_only(scene, login)
     client = login(j0)
     html = client.get(sheet_url(scene)).get_data(as_text=True)
     assert f'name="m-{key(e1)}-{scene.measurement.id}"' not in html
-    assert "7.5" in html and f"entered by {j2.name}" in html
+    assert "7.5" in html and f"{j2.name} 录入" in html  # "entered by", in the default Chinese
     # a crafted POST of the read-only cell is refused by the server, nothing is written
     response = client.post(sheet_url(scene), data=form_for((e1, scene.measurement, "9", None, "")))
     assert response.status_code != 302
