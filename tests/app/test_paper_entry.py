@@ -71,7 +71,9 @@ def test_the_person_who_entered_it_cannot_confirm(scene, entered, client):
 
 def test_a_second_person_confirms_and_the_marks_count(scene, entered, login, client):
     entry, _data = entered
-    login(scene.chief)  # the trade's chief judge
+    login(scene.chief)  # the trade's chief judge, led to the entries from the progress page
+    progress = client.get(f"/judge/trades/{scene.trade.id}/progress")
+    assert entries_url(scene) in progress.get_data(as_text=True)
     assert client.get(entries_url(scene, entry)).status_code == 200
     response = client.post(entries_url(scene, entry, "confirm"))
     assert response.status_code == 302
@@ -145,6 +147,18 @@ def test_no_confirmation_once_the_trade_is_signed_off(scene, entered, login, cli
     response = client.post(entries_url(scene, entry, "confirm"), follow_redirects=True)
     assert "signed off" in " ".join(flashes(response))
     assert count(Score) == 0
+
+
+def test_a_cell_recused_since_the_entry_is_not_confirmed(scene, entered, login, client):
+    entry, _data = entered
+    scene.judges[2].delegation_id = scene.delegations[2].id  # now of the entrant with draw 3
+    db.session.commit()
+    login(scene.chief)
+    response = client.post(entries_url(scene, entry, "confirm"), follow_redirects=True)
+    assert response.status_code == 200 and "裁判不得为本代表团的参赛单元评分。" in flashes(response)
+    assert count(Score) == 0
+    db.session.expire_all()
+    assert db.session.get(PaperEntry, entry.id).status == EntryStatus.PENDING
 
 
 def test_who_sees_and_decides_paper_entries(scene, entered, login, client, make_user,

@@ -125,11 +125,14 @@ def _name(user: User | None) -> str:
 def confirm(event: Event, user: User, entry_id: int) -> int:
     """Confirm the entry: its marks written by the one writer of marks (audited as entered by
     one person and confirmed by the other) and the entry confirmed, in one transaction, all or
-    none. Returns the number of marks changed."""
+    none; refused when a cell may no longer be marked by its judge (the check of the import
+again). Returns the number of marks changed."""
     entry = entry_of(event, user, entry_id)
     _require(user, entry)
     changes = [judging.MarkChange(judging.CellKey(entry.judge_id, c.entrant_id, c.aspect_id),
                                   entry.trade_id, c.value, None, c.text) for c in entry.cells]
+    if problem := scores.cell_refusal(event, changes):
+        raise NotAllowed(problem)
     reason = (f"paper entry {entry.id} {entry.source}: entered by {_name(entry.entered_by)}, "
               f"confirmed by {_name(user)}")
     entry.status, entry.decided_by_id, entry.decided_at = EntryStatus.CONFIRMED, user.id, utcnow()

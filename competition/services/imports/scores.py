@@ -157,6 +157,24 @@ def check_paper(event: Event, data: bytes) -> tuple[ImportReport, list[PaperMark
                                                                           strict=True)]
 
 
+def cell_refusal(event: Event, changes: list[judging.MarkChange]) -> Problem | None:
+    """The first reason the judge of a change may no longer mark its cell (taken off the panel,
+    recused meanwhile, the trade no longer open): the check of :class:`_ScoreRows` again, for
+    marks checked earlier (a paper entry being confirmed)."""
+    lookup = _Lookup(event)
+    trades = {t.id: t for t in lookup.trades.values()}
+    judges = {u.id: u for u in lookup.judges.values()}
+    for change in changes:
+        trade, judge = trades[change.trade_id], judges.get(change.key.judge_id)
+        aspects, _entrants, panel = lookup.trade_parts(trade)
+        if judge is None:
+            return Problem(N_("No judge with username %(name)s."), {"name": "?"})
+        if problem := cell_problem(panel, Scorer(judge.id, judge.role), change.key,
+                                   {a[0].id for a in aspects.values()}, trade.status):
+            return problem
+    return None
+
+
 def is_paper(event: Event, data: bytes) -> bool:
     """Whether the upload is filled marking sheets of the event's trades."""
     codes = set(db.session.scalars(sa.select(sa.func.upper(Trade.code))
