@@ -14,7 +14,9 @@ from competition.services import imports
 HELP = {
     "contestants": "Import contestants from an Excel file: all rows or none, every bad row "
                    "reported.",
-    "scores": "Import marks (trade, entrant, aspect, judge, mark) from FILE.xlsx: all or nothing.",
+    "scores": "Import marks (trade, entrant, aspect, judge, mark) from FILE.xlsx: all or nothing. "
+              "Filled marking sheets are kept as paper entries until a second person confirms "
+              "them.",
 }
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -140,7 +140,19 @@ def audit_export(event: Event):
 def import_scores(event: Event):
     return import_page("judging/import.html", event, "scores",
                        template_url=url_for(".import_template", event_code=event.code),
-                       done_url=url_for(".overview", event_code=event.code))
+                       done_url=url_for(".overview", event_code=event.code),
+                       done=_to_paper_entries(event))
+
+
+def _to_paper_entries(event: Event):
+    """After filled marking sheets were entered: the paper entries, where a second person
+    confirms them."""
+    def done(report: imports.ImportReport):
+        if not report.entries:
+            return None
+        flash(report.summary(_), "success")
+        return redirect(url_for(".paper_entries", event_code=event.code))
+    return done
 
 
 @bp.get("/events/<event_code>/import-scores/template.xlsx")

@@ -7,6 +7,7 @@ from competition.models.counters import Counter
 from competition.models.event import Delegation, EntryType, Event, Trade, TradeStatus
 from competition.models.jobs import ExportJob, JobStatus
 from competition.models.marking import Aspect, Criterion
+from competition.models.paper import PaperCell, PaperEntry
 from competition.models.people import JudgeAssignment, Position, Role, User
 from competition.models.registration import Conflict, Contestant, Draw, Entrant, EntrantStatus
 from competition.models.results import ResultLine, ResultVersion
@@ -34,6 +35,8 @@ __all__ = [
     "EntryType",
     "Event",
     "JudgeAssignment",
+    "PaperCell",
+    "PaperEntry",
     "ResultLine",
     "ResultVersion",
     "Position",

@@ -33,6 +33,7 @@ from competition.models import (
     ExportJob,
     JobStatus,
     JudgeAssignment,
+    PaperEntry,
     Position,
     Role,
     Trade,
@@ -383,7 +384,11 @@ def matrix_world(app, tmp_path, monkeypatch, make_event, make_delegation, make_t
     job = ExportJob(event_id=event.id, params={}, status=JobStatus.DONE, total=1, done=1,
                     file_name="job-matrix.pdf", download_name="EVA-certificates.pdf")
     _db.session.add(job)
+    entry = PaperEntry(event_id=event.id, trade_id=t1.id, judge_id=users["judge"].id,
+                       entered_by_id=users["organizer"].id, source="matrix.xlsx")
+    _db.session.add(entry)
     _db.session.commit()
+    world.paper_entry_id = entry.id
     (tmp_path / job.file_name).write_bytes(b"%PDF-1.4\n%%EOF\n")
     world.job_id = job.id
     world.certificate_number = _db.session.scalars(sa.select(Certificate.number)).first()

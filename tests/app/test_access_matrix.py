@@ -118,6 +118,13 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "judging.audit_export": {"GET": READ},
     "judging.import_scores": {"GET": ORGANIZE, "POST": ORGANIZE},
     "judging.import_template": {"GET": ORGANIZE},
+    # two-person paper entry: the entry (T1's) is seen by who oversees the trade, decided by
+    # its chief judge or an organizer (the service then refuses the person who entered it)
+    "judging.paper_entries": {"GET": OVERSEE},
+    "judging.paper_entry": {"GET": OVERSEE},
+    "judging.confirm_paper_entry": {"POST": allow("chief_judge", *ORGANIZERS)},
+    "judging.reject_paper_entry": {"POST": allow("chief_judge", *ORGANIZERS)},
+    "judging.confirm_paper_typing": {"POST": allow("chief_judge", *ORGANIZERS)},
     # provisional results and publication (a chief judge sees their own trade's)
     "results.event_results": {"GET": OVERSEE},
     "results.trade_results": {"GET": OVERSEE},
@@ -153,7 +160,8 @@ def _values(w: World, role: str) -> dict:
             "delegation_id": spare.delegation_id, "delegation_code": w.d1_code,
             "criterion_id": w.criterion_id, "aspect_id": w.aspect_ids[0],
             "user_id": spare.judge_id, "conflict_id": spare.conflict_id, "job_id": w.job_id,
-            "kind": "trades", "which": "background", "number": w.certificate_number}
+            "kind": "trades", "which": "background", "number": w.certificate_number,
+            "entry_id": w.paper_entry_id}
 
 
 ARGUMENTS = {

@@ -13,8 +13,9 @@ from io import BytesIO
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
+from competition.domain.roles import Role
 from competition.extensions import db
-from competition.models import AuditEntry, Score, TradeStatus
+from competition.models import AuditEntry, PaperEntry, Score, TradeStatus
 from competition.services import imports
 from tests.app.support import count, post_file, read_workbook, stored, workbook
 
@@ -73,12 +74,18 @@ def test_an_organizer_gets_a_sheet_per_scoring_judge(scene, login):
     assert usernames == sorted(j.username for j in scene.judges)  # the chief judge does not score
 
 
-def test_a_filled_in_sheet_imports_its_marks_for_its_judge(scene, login, client):
+def test_a_filled_in_sheet_imports_its_marks_for_its_judge(scene, login, client, make_user):
     judge = scene.judges[2]
     data = filled(blank(login(judge), scene), {"C5": 7.5, "D6": 2, "E7": "12.5", "E5": 20})
     login(scene.organizer)
     response = post_file(client, import_url(scene), data, filename="day1-paper.xlsx")
     assert response.status_code == 302, response.get_data(as_text=True)[-2000:]
+    # Two-person entry (tests/app/test_paper_entry.py): nothing counts until a second person
+    # confirms the entry.
+    assert count(Score) == 0
+    entry = db.session.scalar(sa.select(PaperEntry))
+    second = make_user(Role.ORGANIZER, scene.event)
+    assert imports.confirm_paper(scene.event, second, entry.id) == 4
     assert stored(judge, scene.entrants[0], scene.measurement).value == Decimal("7.5")
     assert stored(judge, scene.entrants[0], scene.panel).value == Decimal("20")
     assert stored(judge, scene.entrants[1], scene.judgement).value == Decimal("2")
@@ -88,10 +95,15 @@ def test_a_filled_in_sheet_imports_its_marks_for_its_judge(scene, login, client)
                              .where(Score.judge_id != judge.id)) == 0
     entries = db.session.scalars(sa.select(AuditEntry)).all()
     assert len(entries) == 4
-    assert {(e.reason, e.user_id) for e in entries} == {("import day1-paper.xlsx", scene.organizer.id)}
-    # The same file again changes nothing.
+    assert {(e.reason, e.user_id) for e in entries} == {
+        (f"paper entry {entry.id} day1-paper.xlsx: entered by {scene.organizer.username}, "
+         f"confirmed by {second.username}", second.id)}
+    # The same file again is a new entry; confirmed, it changes nothing.
     report = imports.run("scores", scene.event, data, scene.organizer, "again.xlsx")
-    assert report.ok and (report.created, report.updated, report.unchanged) == (0, 0, 4)
+    assert report.ok and report.entries == 1
+    again = db.session.scalar(sa.select(PaperEntry).where(PaperEntry.id != entry.id))
+    assert imports.confirm_paper(scene.event, second, again.id) == 0
+    assert count(AuditEntry) == 4
 
 
 def test_a_bad_cell_imports_nothing_and_is_reported(scene, login, client):

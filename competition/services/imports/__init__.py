@@ -3,6 +3,8 @@ its number, column and reason, the uploaded workbook marked up) and one registry
 
 Every import is all or nothing: it reads and checks every row first, and writes, in one
 transaction, only when no row has a problem. Importing the same file twice adds nothing twice.
+Filled paper marking sheets uploaded to the score import are kept as pending entries until a
+second person confirms them (``entries``: two-person entry).
 An import too slow for a request (a thousand judges' passwords to hash) is checked in the request
 and written by a background job (:func:`start`, ``background``).
 """
@@ -10,12 +12,13 @@ and written by a background job (:func:`start`, ``background``).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from competition.models import Event, User
+from competition.domain.messages import Problem
+from competition.models import Event, PaperEntry, User
 from competition.models.jobs import Job, JobKind
 from competition.services import jobs
-from competition.services.imports import background, contestants, judges, scores, trades
+from competition.services.imports import background, contestants, entries, judges, scores, trades
 from competition.services.imports.report import ImportReport, Options, RowProblem
 from competition.services.judges import Credential
 from competition.spreadsheets.reader import Column
@@ -42,6 +45,8 @@ IMPORTERS: dict[str, Importer] = {
     for kind, module in (("trades", trades), ("judges", judges), ("contestants", contestants),
                          ("scores", scores))
 }
+# The score import keeps filled marking sheets for a second person (two-person entry).
+IMPORTERS["scores"] = replace(IMPORTERS["scores"], run=entries.run)
 
 
 def run(kind: str, event: Event, data: bytes, actor: User | None = None,
@@ -74,7 +79,24 @@ def recent_jobs(event: Event, kind: str, limit: int = 5) -> list[Job]:
     return jobs.recent(event, (JobKind.IMPORT,), limit, where=(Job.params["kind"].as_string() == kind,))
 
 
+def paper_entries(event: Event, user: User) -> list[PaperEntry]:
+    """The paper entries ``user`` may see: pending first (see :func:`entries.entries_of`)."""
+    return entries.entries_of(event, user)
+
+
+def paper_refusal(user: User, entry: PaperEntry) -> Problem | None:
+    """Why ``user`` may not confirm or reject ``entry``, or None."""
+    return entries.decide_refusal(user, entry)
+
+
+confirm_paper = entries.confirm
+reject_paper = entries.reject
+confirm_paper_by_typing = entries.confirm_by_typing
+PaperTyping = entries.Typing
+
 jobs.handler(JobKind.IMPORT)(background.handler(IMPORTERS))
 
-__all__ = ["IMPORTERS", "ImportReport", "Importer", "Options", "RowProblem", "job_report",
-           "recent_jobs", "run", "start", "take_credentials"]
+__all__ = ["IMPORTERS", "ImportReport", "Importer", "Options", "PaperTyping", "RowProblem",
+           "confirm_paper", "confirm_paper_by_typing", "job_report", "paper_entries",
+           "paper_refusal", "recent_jobs", "reject_paper", "run", "start",
+           "take_credentials"]

@@ -50,6 +50,8 @@ class ImportReport:
     # Checked and found clean, but left to a background job to write (Options.defer).
     deferred: bool = False
     rows: int = 0
+    # Paper marking sheets kept as pending two-person entries (nothing written as marks).
+    entries: int = 0
 
     @property
     def ok(self) -> bool:
@@ -70,6 +72,10 @@ class ImportReport:
         if not self.ok:
             return translate("Nothing was imported: %(n)s problems in %(rows)s rows.") % {
                 "n": len(self.problems), "rows": self.bad_rows()}
+        if self.entries:
+            return translate("Entered %(n)s paper sheets with %(rows)s marks: they count once a "
+                             "second person confirms them.") % {"n": self.entries,
+                                                                 "rows": self.rows}
         return translate("Imported: %(created)s new, %(updated)s updated, %(unchanged)s unchanged.") % {
             "created": self.created, "updated": self.updated, "unchanged": self.unchanged}
 

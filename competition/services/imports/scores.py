@@ -1,5 +1,7 @@
-"""Marks from paper sheets: an Excel file of (trade, entrant, aspect, judge, mark) rows, or
-the judges' blank marking sheets filled in (:mod:`.paper` reads those into the same rows).
+"""Marks from paper sheets: an Excel file of (trade, entrant, aspect, judge, mark) rows, written
+at once (:func:`run`), or the judges' blank marking sheets filled in, checked here
+(:func:`check_paper`: :mod:`.paper` reads them into the same rows) and kept for a second
+person's confirmation by :mod:`.entries` (two-person entry).
 
 All-or-nothing, like every import: every row is checked with the same rule as a judge's own sheet
 (:func:`competition.domain.panel.cell_problem`: the judge assigned to the trade, the trade open,
@@ -12,6 +14,7 @@ reason); the same mark is left alone.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -95,38 +98,48 @@ TITLE = N_("Import marks from paper sheets")
 HELP = N_("One row per mark: trade code, entrant (anonymous code, competitor number or draw "
           "number), aspect code, judge's username, mark. Or upload the judges' blank marking "
           "sheets as downloaded, with the marks filled in (keep the rows above the header as "
-          "they are; empty cells are skipped). A file with any bad row or cell imports nothing.")
+          "they are; empty cells are skipped): they count once a second person confirms them "
+          "on the paper entries page. A file with any bad row or cell imports nothing.")
 NO_MARKS = N_("No marks are filled in on the marking sheet: nothing to import.")
 
 
 def run(event: Event, data: bytes, actor: User | None = None, source: str = "",
         _options: Options = IN_THE_REQUEST) -> ImportReport:
     """Check every row, then write all the marks in one transaction, or none (through the one
-    writer of marks, which commits itself: this import is never left to a job)."""
+    writer of marks, which commits itself: this import is never left to a job). A filled
+    marking sheet is not written here: :mod:`.entries` keeps it for a second person."""
     report = ImportReport()
-    lookup = _Lookup(event)
-    if paper.is_paper(data, set(lookup.trades)):
-        rows = _ScoreRows(lookup, report, paper.ENTRANT_KINDS)
-        checked = _check_paper(data, rows, report)
-    else:
-        rows = _ScoreRows(lookup, report)
-        checked = check_rows(data, COLUMNS, report, rows.add)
-    if checked and rows.changes:
+    rows = _ScoreRows(_Lookup(event), report)
+    if check_rows(data, COLUMNS, report, rows.add) and rows.changes:
         _write(event, actor, rows.changes, report, source)
     return report
 
 
-def _check_paper(data: bytes, rows: _ScoreRows, report: ImportReport) -> bool:
+@dataclass(frozen=True)
+class PaperMark:
+    """One filled cell of a marking sheet, checked: the mark to write and where the sheet has
+    it (its row and the aspect's column)."""
+
+    change: judging.MarkChange
+    row: int
+    column: str
+
+
+def check_paper(event: Event, data: bytes) -> tuple[ImportReport, list[PaperMark]]:
     """Check every filled cell of the upload's marking sheets as a row of this import (each
-    problem named by the sheet's row and the aspect's column); True when all passed."""
+    problem named by the sheet's row and the aspect's column): the report, and the marks when
+    every cell passed (else none)."""
+    report = ImportReport()
+    rows = _ScoreRows(_Lookup(event), report, paper.ENTRANT_KINDS)
     report.data, report.limits = data, paper.LIMITS
     report.header_row = judging.BLANK_LAYOUT.header_row
     try:
         sheets = paper.read(data, set(rows.lookup.trades))
     except UploadRefused as refusal:
         report.add(None, refusal.problem)
-        return False
+        return report, []
     report.annotatable = len(sheets) == 1 and sheets[0].first
+    places = []
     for sheet in sheets:
         for mark in sheet.marks:
             before = len(report.problems)
@@ -134,10 +147,39 @@ def _check_paper(data: bytes, rows: _ScoreRows, report: ImportReport) -> bool:
             report.problems[before:] = [
                 RowProblem(p.row, mark.column if p.column in ("mark", "aspect") else p.column,
                            p.problem) for p in report.problems[before:]]
-    report.rows = sum(len(sheet.marks) for sheet in sheets)
+            places.append((mark.row.number, mark.column))
+    report.rows = len(places)
     if not report.rows:
         report.add(None, Problem(NO_MARKS))
-    return report.ok
+    if not report.ok:
+        return report, []
+    return report, [PaperMark(c, row, column) for c, (row, column) in zip(rows.changes, places,
+                                                                          strict=True)]
+
+
+def cell_refusal(event: Event, changes: list[judging.MarkChange]) -> Problem | None:
+    """The first reason the judge of a change may no longer mark its cell (taken off the panel,
+    recused meanwhile, the trade no longer open): the check of :class:`_ScoreRows` again, for
+    marks checked earlier (a paper entry being confirmed)."""
+    lookup = _Lookup(event)
+    trades = {t.id: t for t in lookup.trades.values()}
+    judges = {u.id: u for u in lookup.judges.values()}
+    for change in changes:
+        trade, judge = trades[change.trade_id], judges.get(change.key.judge_id)
+        aspects, _entrants, panel = lookup.trade_parts(trade)
+        if judge is None:
+            return Problem(N_("No judge with username %(name)s."), {"name": "?"})
+        if problem := cell_problem(panel, Scorer(judge.id, judge.role), change.key,
+                                   {a[0].id for a in aspects.values()}, trade.status):
+            return problem
+    return None
+
+
+def is_paper(event: Event, data: bytes) -> bool:
+    """Whether the upload is filled marking sheets of the event's trades."""
+    codes = set(db.session.scalars(sa.select(sa.func.upper(Trade.code))
+                                   .where(Trade.event_id == event.id)))
+    return paper.is_paper(data, codes)
 
 
 class _ScoreRows:

@@ -159,6 +159,7 @@ class World:
     spares: dict[str, Spare] = field(default_factory=dict)
     job_id: int = 0
     certificate_number: str = ""
+    paper_entry_id: int = 0  # T1's, of users["judge"], entered by users["organizer"]
 
 
 def outcome(response, method: str) -> str:
