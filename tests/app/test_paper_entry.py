@@ -58,10 +58,10 @@ def test_an_uploaded_sheet_is_pending_and_counts_nothing(scene, entered, client)
 def test_the_person_who_entered_it_cannot_confirm(scene, entered, client):
     entry, data = entered  # the organizer is still logged in
     page = client.get(entries_url(scene, entry))
-    assert "You entered this sheet" in page_text(page)
+    assert "这张评分表是您录入的" in page_text(page)  # "You entered this sheet", in Chinese
     assert "/confirm" not in page.get_data(as_text=True)  # no button offered
     response = client.post(entries_url(scene, entry, "confirm"), follow_redirects=True)
-    assert "You entered this sheet" in " ".join(flashes(response))
+    assert "这张评分表是您录入的" in " ".join(flashes(response))
     assert post_file(client, entries_url(scene, entry, "typing"), data).status_code == 302
     client.post(entries_url(scene, entry, "reject"), data={"reason": "mine"})
     db.session.expire_all()
