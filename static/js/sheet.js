@@ -181,6 +181,7 @@
           body.cells.forEach(function (a, i) { apply(a, sending[i].value); });
           sending = null; flush();
         } else if (status === 401) {
+          sending.forEach(function (c) { show(byName[c.cell], "waiting"); });
           sending = null; askPassword();
         } else if (status === 400 && body.error === "csrf") {
           sending = null; newToken().then(flush, function () { later(10000); });
