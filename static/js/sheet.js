@@ -61,6 +61,22 @@
     var submitting = false;
     var timer = null;
 
+    // Requests in flight: a form POST waits for them, since each answer renews the session
+    // cookie and would overwrite the one carrying the POST's message.
+    var busy = 0, held = false, heldBy = null;
+    function send(url, options) {
+      busy += 1;
+      function done() {
+        busy -= 1;
+        if (!busy && held) {
+          held = false;
+          if (heldBy) { form.requestSubmit(heldBy); } else { form.requestSubmit(); }
+        }
+      }
+      return fetch(url, Object.assign({credentials: "same-origin"}, options || {}))
+        .then(function (r) { done(); return r; }, function (e) { done(); throw e; });
+    }
+
     try { drafts = JSON.parse(localStorage.getItem(storeKey) || "{}") || {}; } catch (e) { drafts = {}; }
 
     function keep() {
@@ -161,15 +177,15 @@
     }
 
     function flush() {
-      if (sending || needsLogin) { return; }
+      if (sending || needsLogin || submitting || held) { return; }
       var names = ready();
       if (!names.length) { cacheThisPage(); return; }
       if (navigator.onLine === false) { offline = true; showBanner(); return; }
       sending = names.map(function (name) { return {cell: name, value: drafts[name].v, version: drafts[name].b}; });
       names.forEach(function (name) { show(byName[name], "saving"); });
       var reason = form.elements.reason ? form.elements.reason.value : "";
-      fetch(saveUrl, {
-        method: "POST", credentials: "same-origin",
+      send(saveUrl, {
+        method: "POST",
         headers: {"Content-Type": "application/json", "X-CSRFToken": token, "Accept": "application/json"},
         body: JSON.stringify({cells: sending, reason: reason})
       }).then(function (response) {
@@ -224,7 +240,7 @@
     }
 
     function newToken() {
-      return fetch(location.href, {credentials: "same-origin"}).then(function (r) { return r.text(); })
+      return send(location.href).then(function (r) { return r.text(); })
         .then(function (html) { var t = tokenOf(html); if (!t) { throw new Error("no token"); } token = t; });
     }
 
@@ -240,12 +256,12 @@
         event.preventDefault();
         var url = login.getAttribute("action");
         var error = login.querySelector(".error");
-        fetch(url, {credentials: "same-origin"}).then(function (r) { return r.text(); }).then(function (html) {
+        send(url).then(function (r) { return r.text(); }).then(function (html) {
           var data = new FormData();
           data.append("username", login.getAttribute("data-username"));
           data.append("password", login.querySelector("input[type=password]").value);
           data.append("csrf_token", tokenOf(html));
-          return fetch(url, {method: "POST", body: data, credentials: "same-origin"});
+          return send(url, {method: "POST", body: data});
         }).then(function (response) {
           if (!response.ok || /\/auth\/login/.test(response.url)) { throw new Error("login"); }
           return newToken();
@@ -258,12 +274,17 @@
     }
 
     function cacheThisPage() {
-      if (!("caches" in window) || submitting) { return; }
+      if (!("caches" in window) || submitting || held) { return; }
       var assets = [location.href];
       Array.prototype.forEach.call(document.querySelectorAll("link[rel=stylesheet], script[src]"), function (el) {
         assets.push(el.href || el.src);
       });
-      caches.open(CACHE).then(function (cache) { return cache.addAll(assets); }).then(function () {
+      Promise.all(assets.map(function (url) {
+        return send(url).then(function (response) {
+          if (!response.ok || response.redirected) { throw new Error(response.status); }
+          return caches.open(CACHE).then(function (cache) { return cache.put(url, response); });
+        });
+      })).then(function () {
         document.documentElement.setAttribute("data-sheet-cached",
           parseInt(document.documentElement.getAttribute("data-sheet-cached") || "0", 10) + 1);
       }, function () { /* offline: the last copy stays */ });
@@ -317,7 +338,10 @@
     });
     keep();
 
-    form.addEventListener("submit", function () { submitting = true; });
+    form.addEventListener("submit", function (event) {
+      if (busy) { event.preventDefault(); held = true; heldBy = event.submitter || null; return; }
+      submitting = true;
+    });
     window.addEventListener("beforeunload", function (event) {
       if (!submitting && (Object.keys(drafts).length || form.querySelector("td.invalid"))) {
         event.preventDefault();
