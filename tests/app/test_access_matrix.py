@@ -102,6 +102,9 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     # judging: judges of the trade score; its chief judge, supervisors and organizers oversee
     "judging.my_trades": {"GET": allow("judge_other_trade", *JUDGES_T1)},
     "judging.sheet": {"GET": allow(*JUDGES_T1), "POST": allow(*JUDGES_T1)},
+    # the sheet's background save answers JSON: an ended session is a 401, not a redirect
+    "judging.save_cells": {"POST": {**allow(*JUDGES_T1), "anonymous": "status 401"}},
+    "judging.service_worker": {"GET": PUBLIC},
     "judging.blank_sheet": {"GET": allow(*JUDGES_T1, *READERS)},
     "judging.progress": {"GET": OVERSEE},
     "judging.score_record": {"GET": allow("judge", "chief_judge", *READERS)},

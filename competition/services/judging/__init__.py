@@ -9,6 +9,8 @@ This ``__init__`` is the package's only door; its modules are:
 - ``sheets``: the judge's sheet and its save, the chief judge's view of one entrant, "my
   trades", the blank marking sheet; what they leave out under blind judging; how many cells a
   sheet's POST may carry (:func:`sheet_size`).
+- ``cellwise``: the sheet saved cell by cell (its background JSON save): saved, refused or
+  stale per cell, each through the sheet's save.
 - ``resolve``: resolving one entrant's marks: who may (chief, deputy chief judge, organizer),
   checked before any cell.
 - ``keys``: the opaque keys that name entrants on judges' pages (never their ids, which follow
@@ -33,6 +35,7 @@ from competition.services.judging.audit import (
 )
 from competition.services.judging.blank import LAYOUT as BLANK_LAYOUT
 from competition.services.judging.blank import BlankLayout, blank_sheet
+from competition.services.judging.cellwise import CellOutcome, save_cells
 from competition.services.judging.conflicts import (
     conflicts_of,
     declare_conflict,
@@ -73,6 +76,7 @@ from competition.services.judging.trade_state import open_trade, sign_off, unloc
 
 __all__ = [
     "BLANK_LAYOUT", "REASON_REQUIRED", "RECUSALS", "AuditFilter", "BlankLayout", "CellInput",
+    "CellOutcome", "save_cells",
     "CellKey", "DiscrepancyRow", "TradeDay",
     "EntrantLine", "EntrantMarks", "MarkChange", "Progress", "Resolver", "resolve_marks",
     "resolver", "SaveResult", "Sheet", "StaleCell", "StaleCells",
