@@ -20,7 +20,8 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-QUICK = {"bench_load.py": ["--requests", "400"], "bench_public.py": ["--requests", "400"]}
+QUICK = {"bench_load.py": ["--requests", "400"], "bench_public.py": ["--requests", "400"],
+         "bench_cells.py": ["--cells", "5"]}
 
 
 def main() -> int:
