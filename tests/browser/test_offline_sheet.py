@@ -161,6 +161,13 @@ def test_marks_refused_by_the_server_stay_unsaved_beside_the_reason(new_page, li
     assert [cells(page).nth(i).input_value() for i in range(3)] == ["3", "9", "1"]
     assert page.evaluate("document.getElementById('sheet').dataset.unsaved") == "3"
     assert marks_and_audit(live_server, world) == ({}, 0)
+    # leaving the page with marks the server does not have asks first (the page's beforeunload
+    # handler cancels the event, which makes the browser ask)
+    assert page.evaluate("""() => {
+        const leaving = new Event('beforeunload', {cancelable: true});
+        window.dispatchEvent(leaving);
+        return leaving.defaultPrevented;
+    }""")
 
 
 def test_two_pages_on_the_same_cell_end_in_a_choice(new_page, live_server, world):
