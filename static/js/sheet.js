@@ -142,6 +142,9 @@
       }]]);
     }
 
+    var IDLE = 700;  // ms without a keystroke before the cell being typed in is sent
+    var lastTyped = null;
+
     function typed(input) {
       var name = input.name.slice(2);
       var old = drafts[name];
@@ -153,8 +156,9 @@
         show(input, "");
       }
       keep();
+      lastTyped = {name: name, at: Date.now()};
       clearTimeout(timer);
-      timer = setTimeout(flush, 700);
+      timer = setTimeout(flush, IDLE);
     }
 
     function showBanner() {
@@ -167,7 +171,9 @@
     function ready() {
       return Object.keys(drafts).filter(function (name) {
         var d = drafts[name];
-        return byName[name] && !d.s && problem(byName[name], say) === "";
+        // the cell being typed in waits for a pause: half a number is not a mark
+        var typing = lastTyped && lastTyped.name === name && Date.now() - lastTyped.at < IDLE;
+        return byName[name] && !d.s && !typing && problem(byName[name], say) === "";
       }).slice(0, 20);
     }
 
@@ -303,7 +309,10 @@
 
     inputs.forEach(function (input) {
       input.addEventListener("input", function () { refresh(input); typed(input); });
-      input.addEventListener("change", function () { clearTimeout(timer); flush(); });
+      input.addEventListener("change", function () {  // left the cell: its mark is complete
+        if (lastTyped && lastTyped.name === input.name.slice(2)) { lastTyped = null; }
+        clearTimeout(timer); flush();
+      });
       input.addEventListener("focus", function () { input.select(); });
       input.addEventListener("keydown", function (event) {
         if (event.ctrlKey || event.metaKey || event.altKey) { return; }
